@@ -1,0 +1,100 @@
+import { cdk8s, javascript } from 'projen';
+
+// Versions that must move together. TypeScript stays below 7: jsii, ts-node and
+// the jest transform all load the compiler API, which the native TypeScript 7
+// port no longer ships.
+const CDK8S = '2.70.106';
+const CDK8S_PLUS = '2.5.6';
+const CONSTRUCTS = '10.4.2';
+const TYPESCRIPT = '~6.0.3';
+// 1.16.22 misses some platform builds on the registry, so `npm ci` fails there.
+const SWC_CORE = '1.16.18';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-gantry',
+  description:
+    'Typed cdk8s constructs for shipping Go microservices to Kubernetes: secure, production-ready manifests by default.',
+  author: 'Gantry maintainers',
+  authorAddress: 'maintainers@users.noreply.gantry.example',
+  repositoryUrl: 'https://github.com/gantry-dev/cdk8s-gantry.git',
+  keywords: ['cdk8s', 'kubernetes', 'go', 'golang', 'microservice', 'helm', 'argocd', 'prometheus'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: TYPESCRIPT,
+  cdk8sVersion: CDK8S,
+  constructsVersion: CONSTRUCTS,
+  peerDeps: [`cdk8s-plus-28@^${CDK8S_PLUS}`],
+  devDeps: [
+    `cdk8s-plus-28@${CDK8S_PLUS}`,
+    `cdk8s-cli@^2.200.0`,
+    `@swc/core@${SWC_CORE}`,
+    '@swc/jest@^0.2.39',
+    // Upstream schemas for every object we emit. Newer majors need Node 22 and ESM.
+    'kubernetes-models@4.5.1',
+    '@monokle/validation@0.33.0',
+    'yaml@^2.9.1',
+    '@types/js-yaml@^4.0.9',
+  ],
+
+  // No hosted CI or release automation: CI is `.ci/run`.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+
+  docgen: true,
+  jestOptions: {
+    jestVersion: '^30',
+    // A run that finds no test is a broken run, not a green one.
+    passWithNoTests: false,
+    // Snapshots are a contract: never rewritten by the test task. `npx projen test:update` rewrites them on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/'],
+      // Schema and PSS validators load once per worker; two cores here.
+      maxWorkers: 2,
+    },
+  },
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+    compilerOptions: {},
+  },
+  deps: ['js-yaml@^4.1.0'],
+  bundledDeps: ['js-yaml'],
+  gitignore: ['/dist/', '/.tools/', '/cdk8s.out/'],
+  npmignoreEnabled: true,
+});
+
+// Type-checking belongs to the build (jsii compiles src/; `typecheck` covers tests,
+// examples and bench). Tests are transpiled by swc, which does not type-check: fast.
+project.deps.removeDependency('ts-jest');
+project.jest!.config.transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+};
+
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check tests, examples and benchmarks',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.postCompileTask.spawn(typecheck);
+
+project.addTask('synth', {
+  description: 'Synthesize the example app into dist/',
+  exec: 'cdk8s synth',
+});
+
+project.addTask('bench', {
+  description: 'Synthesis benchmark: 1, 10, 100 and 1,000 generated services',
+  exec: 'ts-node --swc bench/synth-bench.ts',
+});
+
+project.npmignore?.exclude('/examples/', '/bench/', '/cdk8s.yaml', '/.ci/', '/docs/', '/.tools/');
+
+project.synth();

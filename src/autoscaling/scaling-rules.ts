@@ -1,0 +1,93 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { checkInt } from '../core/checks';
+
+/**
+ * One limit on how fast an HpaPolicy may scale: so many pods, or so many percent, per period.
+ */
+export class ScalingPolicy {
+  /** At most `count` pods per `period`. */
+  public static pods(count: number, period: Duration): ScalingPolicy {
+    return new ScalingPolicy('Pods', count, period);
+  }
+
+  /** At most `percent` of the current pods per `period`. */
+  public static percent(percent: number, period: Duration): ScalingPolicy {
+    return new ScalingPolicy('Percent', percent, period);
+  }
+
+  private constructor(
+    /** `Pods` or `Percent`. */
+    public readonly type: string,
+    /** Pods, or percent. */
+    public readonly value: number,
+    /** The period the limit applies to. */
+    public readonly period: Duration,
+  ) {}
+
+  /** Checks the policy and returns its `HPAScalingPolicy` JSON. */
+  public bind(scope: IConstruct, property: string): any {
+    checkInt(scope, `${property}.value`, this.value, 1, this.type === 'Percent' ? 1000 : 10000);
+    const periodSeconds = this.period.toSeconds({ integral: false });
+    checkInt(scope, `${property}.period`, periodSeconds, 1, 1800, 'use a whole number of seconds up to 30 minutes, such as Duration.seconds(60)');
+    return { type: this.type, value: this.value, periodSeconds };
+  }
+}
+
+/** Which policy wins when several allow different changes. */
+export enum ScalingSelect {
+  /** The policy that allows the largest change. */
+  MAX = 'Max',
+  /** The policy that allows the smallest change. */
+  MIN = 'Min',
+  /** Never scale in this direction. */
+  DISABLED = 'Disabled',
+}
+
+/**
+ * How one direction of scaling behaves (`spec.behavior.scaleUp` or `scaleDown`).
+ */
+export interface ScalingRules {
+  /**
+   * How far back the controller looks for the recommendation to act on; smooths out flapping.
+   * @default - no window for scale-up, 5 minutes for scale-down
+   */
+  readonly stabilizationWindow?: Duration;
+
+  /**
+   * Limits on the rate of change.
+   * @default - scale-up: 100% or 4 pods per 15s, whichever is more (the Kubernetes default);
+   * scale-down: 50% per minute, gentler than the Kubernetes default of 100% per 15s
+   */
+  readonly policies?: ScalingPolicy[];
+
+  /**
+   * Which policy wins.
+   * @default ScalingSelect.MAX
+   */
+  readonly select?: ScalingSelect;
+}
+
+/** The defaults of each direction. */
+export const SCALE_UP_DEFAULTS = {
+  stabilizationWindow: Duration.seconds(0),
+  policies: [ScalingPolicy.percent(100, Duration.seconds(15)), ScalingPolicy.pods(4, Duration.seconds(15))],
+};
+export const SCALE_DOWN_DEFAULTS = {
+  stabilizationWindow: Duration.minutes(5),
+  policies: [ScalingPolicy.percent(50, Duration.minutes(1))],
+};
+
+/** Checks `rules` and returns `HPAScalingRules` JSON. */
+export function renderScalingRules(scope: IConstruct, property: string, rules: ScalingRules | undefined,
+  defaults: { stabilizationWindow: Duration; policies: ScalingPolicy[] }): any {
+  const window = (rules?.stabilizationWindow ?? defaults.stabilizationWindow).toSeconds({ integral: false });
+  checkInt(scope, `${property}.stabilizationWindow`, window, 0, 3600, 'use a whole number of seconds up to an hour');
+  const policies = rules?.policies ?? defaults.policies;
+  const select = rules?.select ?? ScalingSelect.MAX;
+  return {
+    stabilizationWindowSeconds: window,
+    selectPolicy: select,
+    policies: policies.map((p, i) => p.bind(scope, `${property}.policies[${i}]`)),
+  };
+}

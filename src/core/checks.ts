@@ -1,0 +1,74 @@
+import { IConstruct } from 'constructs';
+import { GantryError } from '../errors';
+
+// Small, shared input checks. Each throws a GantryError in the library's message style.
+
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A name that Services accept: DNS-1035 label, at most `max` characters. */
+export function checkDns1035(scope: IConstruct, property: string, value: string, max = 63): void {
+  if (!DNS_1035_LABEL.test(value) || value.length > max) {
+    throw GantryError.of(scope, property, value,
+      `is not a valid Kubernetes name (lowercase letters, digits and '-', starting with a letter, at most ${max} characters)`,
+      `use a name such as '${suggestDnsName(value, max)}'`);
+  }
+}
+
+/** A namespace name: DNS-1123 label. */
+export function checkNamespace(scope: IConstruct, property: string, value: string): void {
+  if (!DNS_1123_LABEL.test(value) || value.length > 63) {
+    throw GantryError.of(scope, property, value,
+      'is not a valid namespace name (lowercase letters, digits and \'-\', at most 63 characters)',
+      `use a name such as '${suggestDnsName(value, 63)}'`);
+  }
+}
+
+/** A label value: at most 63 characters of letters, digits, '-', '_' and '.'. */
+export function checkLabelValue(scope: IConstruct, property: string, value: string): void {
+  if (!LABEL_VALUE.test(value) || value.length > 63) {
+    throw GantryError.of(scope, property, value,
+      'is not a valid label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)',
+      'shorten it or replace the other characters');
+  }
+}
+
+/** A port name (IANA_SVC_NAME): at most 15 characters. */
+export function checkPortName(scope: IConstruct, property: string, value: string): void {
+  if (!IANA_SVC_NAME.test(value) || value.length > 15 || !/[a-z]/.test(value) || value.includes('--')) {
+    throw GantryError.of(scope, property, value,
+      'is not a valid port name (at most 15 lowercase letters, digits and single \'-\', with at least one letter)',
+      'use a name such as \'http\' or \'grpc\'');
+  }
+}
+
+/** An environment variable name usable from a Go program (`os.Getenv`): a C identifier. */
+export function checkEnvName(scope: IConstruct, property: string, value: string): void {
+  if (!C_IDENTIFIER.test(value)) {
+    throw GantryError.of(scope, property, value,
+      'is not a valid environment variable name (letters, digits and \'_\', not starting with a digit)',
+      `use a name such as '${value.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^([0-9])/, '_$1')}'`);
+  }
+}
+
+/** An integer within [min, max]. */
+export function checkInt(scope: IConstruct, property: string, value: number, min: number, max: number, fix?: string): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw GantryError.of(scope, property, value,
+      `must be a whole number from ${min} to ${max}`,
+      fix ?? `use a value from ${min} to ${max}`);
+  }
+}
+
+/** A TCP port number. */
+export function checkPort(scope: IConstruct, property: string, value: number): void {
+  checkInt(scope, property, value, 1, 65535, 'use a port from 1 to 65535, such as 8080');
+}
+
+function suggestDnsName(value: string, max: number): string {
+  const s = String(value).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, max).replace(/-+$/, '');
+  return s || 'my-service';
+}

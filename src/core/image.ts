@@ -1,0 +1,59 @@
+import { IConstruct } from 'constructs';
+import { GantryError } from '../errors';
+
+/** A parsed container image reference. */
+export interface ImageReference {
+  /** Registry and repository, without tag or digest. */
+  readonly repository: string;
+  /** The tag, if any. */
+  readonly tag?: string;
+  /** The digest (`sha256:...`), if any. */
+  readonly digest?: string;
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+|__)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+|__|-+[a-z0-9]+)*)*$/;
+
+/**
+ * Parses and checks an image reference. A tag or a digest is required and `latest` is refused: an unpinned image
+ * changes under a running Deployment and cannot be rolled back.
+ */
+export function parseImage(scope: IConstruct, property: string, image: string): ImageReference {
+  const example = (repo: string) => `use '${repo}:1.4.2' or '${repo}@sha256:<digest>'`;
+  if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
+    throw GantryError.of(scope, property, image, 'is not an image reference', example('ghcr.io/acme/orders'));
+  }
+  let rest = image;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) {
+      throw GantryError.of(scope, property, image, 'has a malformed digest (expected sha256: and 64 lowercase hex digits)',
+        example(rest.split(':')[0] || 'ghcr.io/acme/orders'));
+    }
+  }
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const repository = rest;
+  if (!REPOSITORY.test(repository)) {
+    throw GantryError.of(scope, property, image, 'has an invalid repository name (lowercase letters, digits, \'.\', \'_\', \'-\' and \'/\')',
+      example(repository.toLowerCase().replace(/[^a-z0-9._/:-]/g, '') || 'ghcr.io/acme/orders'));
+  }
+  if (tag !== undefined && !TAG.test(tag)) {
+    throw GantryError.of(scope, property, image, 'has an invalid tag (letters, digits, \'_\', \'.\' and \'-\', at most 128)', example(repository));
+  }
+  if (tag === undefined && digest === undefined) {
+    throw GantryError.of(scope, property, image, 'must be pinned to a tag or digest', example(repository));
+  }
+  if (tag === 'latest' && digest === undefined) {
+    throw GantryError.of(scope, property, image, 'must be pinned to a tag or digest, not \'latest\'', example(repository));
+  }
+  return { repository, tag, digest };
+}

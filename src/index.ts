@@ -1,0 +1,12 @@
+export { GantryErrors } from './errors';
+export * from './app/gantry-app';
+export * from './core/labels';
+export * from './core/int-or-percent';
+export * from './workload/go-microservice';
+export * from './workload/go-microservice-props';
+export * from './workload/health-check';
+export * from './workload/rolling-deployment';
+export * from './autoscaling/hpa-policy';
+export * from './autoscaling/hpa-metric';
+export * from './autoscaling/scaling-rules';
+export * from './network/ingress-peer';

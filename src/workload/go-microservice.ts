@@ -1,0 +1,574 @@
+import { createHash } from 'crypto';
+import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { GoMicroserviceProps, SecretKeyReference } from './go-microservice-props';
+import { HealthCheck, ProbeKind } from './health-check';
+import { RollingDeployment, RolloutSpec } from './rolling-deployment';
+import { HpaPolicy, HpaPolicyOptions, IScalableWorkload } from '../autoscaling/hpa-policy';
+import { checkDns1035, checkEnvName, checkInt, checkLabelValue, checkNamespace, checkPort } from '../core/checks';
+import { parseImage } from '../core/image';
+import { cpuMillis, sizeQuantity } from '../core/quantity';
+import { RecommendedLabels as L } from '../core/labels';
+import { GantryError } from '../errors';
+import { IngressPeer } from '../network/ingress-peer';
+
+/**
+ * A Go service deployed as a GoMicroservice, as other constructs see it.
+ */
+export interface IGoMicroservice extends IScalableWorkload {
+  /** The service name: the name of its Deployment, Service, ServiceAccount and other objects. */
+  readonly name: string;
+  /** The labels that select the service's pods. */
+  readonly selectorLabels: { [key: string]: string };
+  /** Container ports by name (`http`, `grpc`, `metrics`). */
+  readonly ports: { [name: string]: number };
+  /** The name of the Service port that serves metrics. */
+  readonly metricsPortName: string;
+}
+
+/** Env var names Gantry sets itself. */
+const GOMAXPROCS = 'GOMAXPROCS';
+const GOMEMLIMIT = 'GOMEMLIMIT';
+const SHUTDOWN_TIMEOUT = 'SHUTDOWN_TIMEOUT';
+const SHUTDOWN_DRAIN_DELAY = 'SHUTDOWN_DRAIN_DELAY';
+const SECRET_LIKE = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIALS?)$/;
+
+/** Names in use per namespace, per app, to refuse two services that would write the same objects. */
+const NAMES_IN_USE = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * One Go service on Kubernetes: a Deployment, ServiceAccount, Service, PodDisruptionBudget and NetworkPolicy, plus a
+ * ConfigMap when it has config and a HorizontalPodAutoscaler when it autoscales. Secure and production-ready by
+ * default: the pods meet the Pod Security Standards "restricted" profile, `GOMAXPROCS` and `GOMEMLIMIT` follow the
+ * container limits, pods spread over zones and nodes, and every object carries the recommended labels.
+ *
+ * Objects are named after the service (`name`, the ConfigMap `<name>-config`). Construct ids of the children:
+ * `ServiceAccount`, `Config`, `Deployment`, `Service`, `DisruptionBudget`, `NetworkPolicy` and `Autoscaling`.
+ *
+ * @example
+ * new GoMicroservice(chart, 'orders', {
+ *   image: 'ghcr.io/acme/orders:1.4.2',
+ *   autoscaling: { maxReplicas: 10 },
+ * });
+ */
+export class GoMicroservice extends Construct implements IGoMicroservice {
+  /** The service name. */
+  public readonly name: string;
+  /** The namespace, when set on the service or its chart. */
+  public readonly namespace?: string;
+  /** Labels on every object. */
+  public readonly labels: { [key: string]: string };
+  /** The labels that select the pods. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** Container ports by name. */
+  public readonly ports: { [name: string]: number };
+  /** The name of the metrics port. */
+  public readonly metricsPortName = 'metrics';
+  /** The container image. */
+  public readonly image: string;
+  /** `apiVersion` of the scaled object. */
+  public readonly scaleTargetApiVersion = 'apps/v1';
+  /** `kind` of the scaled object. */
+  public readonly scaleTargetKind = 'Deployment';
+  /** `metadata.name` of the scaled object. */
+  public readonly scaleTargetName: string;
+
+  /** The Deployment. */
+  public readonly deployment: ApiObject;
+  /** The Service. */
+  public readonly service: ApiObject;
+  /** The ServiceAccount. */
+  public readonly serviceAccount: ApiObject;
+  /** The ConfigMap, when the service has config. */
+  public readonly configMap?: ApiObject;
+  /** The PodDisruptionBudget, unless disabled. */
+  public readonly podDisruptionBudget?: ApiObject;
+  /** The NetworkPolicy, unless disabled. */
+  public readonly networkPolicy?: ApiObject;
+
+  private _hpa?: HpaPolicy;
+  private readonly replicas?: number;
+  private readonly rollout: RolloutSpec;
+  private readonly minAvailable?: any;
+
+  constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
+    super(scope, id);
+    if (props === undefined || props === null || typeof props !== 'object') {
+      throw GantryError.of(this, 'props', props, 'are missing', 'pass at least { image: \'ghcr.io/acme/orders:1.4.2\' }');
+    }
+    this.name = props.name ?? id;
+    checkDns1035(this, 'name', this.name, 50);
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    if (this.namespace !== undefined) checkNamespace(this, 'namespace', this.namespace);
+    this.scaleTargetName = this.name;
+    this.claimName();
+
+    this.image = props.image;
+    const image = parseImage(this, 'image', props.image);
+    const version = props.version ?? (image.tag && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(image.tag) ? image.tag : undefined);
+    if (version !== undefined) checkLabelValue(this, 'version', version);
+    if (props.partOf !== undefined) checkLabelValue(this, 'partOf', props.partOf);
+    const component = props.component ?? 'server';
+    checkLabelValue(this, 'component', component);
+
+    this.selectorLabels = { [L.NAME]: this.name, [L.INSTANCE]: this.name };
+    this.labels = compact({
+      ...this.selectorLabels,
+      [L.VERSION]: version,
+      [L.COMPONENT]: component,
+      [L.PART_OF]: props.partOf,
+      [L.MANAGED_BY]: L.MANAGER,
+    });
+
+    this.ports = this.resolvePorts(props);
+
+    if (props.replicas !== undefined) {
+      checkInt(this, 'replicas', props.replicas, 1, 10000, 'use 2 or more so that one pod can be evicted');
+      if (props.autoscaling !== undefined) {
+        throw GantryError.of(this, 'replicas', props.replicas, 'is set together with \'autoscaling\', whose HPA owns the replica count',
+          'remove \'replicas\' and set \'autoscaling.minReplicas\' instead');
+      }
+    }
+    this.replicas = props.replicas ?? 2;
+    this.rollout = (props.strategy ?? RollingDeployment.rollingUpdate()).bind(this);
+
+    const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...this.labels } });
+
+    this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: metadata(this.name),
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+    });
+
+    let configChecksum: string | undefined;
+    if (props.config !== undefined) {
+      const data = this.resolveConfig(props.config);
+      configChecksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+      this.configMap = new ApiObject(this, 'Config', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: metadata(`${this.name}-config`),
+        data,
+      });
+    }
+
+    const podSpec = this.renderPodSpec(props, configChecksum !== undefined);
+    const podMetadata: any = {
+      labels: { ...this.labels, ...this.resolvePodLabels(props.podLabels) },
+      annotations: { ...props.podAnnotations, ...(configChecksum ? { 'checksum/config': configChecksum } : {}) },
+    };
+    if (Object.keys(podMetadata.annotations).length === 0) delete podMetadata.annotations;
+
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: metadata(this.name),
+      spec: Lazy.any({
+        produce: () => ({
+          // With an HPA, `replicas` is left out so that a GitOps sync does not reset what the HPA chose.
+          replicas: this._hpa ? undefined : this.replicas,
+          ...this.rollout,
+          selector: { matchLabels: { ...this.selectorLabels } },
+          template: { metadata: podMetadata, spec: podSpec },
+        }),
+      }),
+    });
+
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: metadata(this.name),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.selectorLabels },
+        ports: this.servicePorts(props),
+      },
+    });
+
+    const pdb = props.disruptionBudget ?? {};
+    if (pdb.enabled ?? true) {
+      this.minAvailable = pdb.minAvailable;
+      if (pdb.minAvailable !== undefined) {
+        const v = pdb.minAvailable;
+        if (!Number.isInteger(v.value) || v.value < 0 || (v.isPercent && v.value > 100)) {
+          throw GantryError.of(this, 'disruptionBudget.minAvailable', v.toString(), 'must be a whole number of pods or a percentage from 0 to 100',
+            'use IntOrPercent.count(1) or IntOrPercent.percent(50)');
+        }
+      }
+      this.podDisruptionBudget = new ApiObject(this, 'DisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: metadata(this.name),
+        spec: Lazy.any({ produce: () => this.renderPdbSpec() }),
+      });
+    }
+
+    const netpol = props.networkPolicy ?? {};
+    if (netpol.enabled ?? true) {
+      this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: metadata(this.name),
+        spec: this.renderNetworkPolicySpec(netpol.allowFrom, netpol.monitoringNamespace),
+      });
+    }
+
+    if (props.autoscaling !== undefined) {
+      this.addHpaPolicy(props.autoscaling);
+    }
+
+    this.node.addValidation({ validate: () => this.validateDisruptionBudget() });
+  }
+
+  /** The HpaPolicy scaling this service, if any. */
+  public get hpa(): HpaPolicy | undefined {
+    return this._hpa;
+  }
+
+  /**
+   * Scales the service with a HorizontalPodAutoscaler (construct id `Autoscaling`).
+   */
+  public addHpaPolicy(options: HpaPolicyOptions): HpaPolicy {
+    return new HpaPolicy(this, 'Autoscaling', { ...options, target: this });
+  }
+
+  /**
+   * Called by an HpaPolicy that scales this service. A service takes one.
+   */
+  public registerAutoscaler(hpa: HpaPolicy): void {
+    if (this._hpa !== undefined && this._hpa !== hpa) {
+      throw GantryError.of(this, 'autoscaling', hpa.node.path, `is a second HpaPolicy; the service already has ${this._hpa.node.path}`,
+        'keep one HpaPolicy per service');
+    }
+    this._hpa = hpa;
+  }
+
+  /** The fewest pods the service runs with: the HPA's `minReplicas`, or `replicas`. */
+  public get minPods(): number {
+    return this._hpa?.minReplicas ?? this.replicas!;
+  }
+
+  private claimName(): void {
+    const root = this.node.root;
+    let names = NAMES_IN_USE.get(root);
+    if (names === undefined) {
+      names = new Map();
+      NAMES_IN_USE.set(root, names);
+    }
+    const key = `${this.namespace ?? ''}/${this.name}`;
+    const other = names.get(key);
+    if (other !== undefined) {
+      throw GantryError.of(this, 'name', this.name,
+        `is already used by ${other}${this.namespace ? ` in namespace ${this.namespace}` : ''}, so both would write the same objects`,
+        'give one of them another \'name\' or \'namespace\'');
+    }
+    names.set(key, this.node.path);
+  }
+
+  private resolvePorts(props: GoMicroserviceProps): { [name: string]: number } {
+    const ports: { [name: string]: number } = { http: props.httpPort ?? 8080 };
+    checkPort(this, 'httpPort', ports.http);
+    if (props.grpcPort !== undefined) {
+      checkPort(this, 'grpcPort', props.grpcPort);
+      ports.grpc = props.grpcPort;
+    }
+    ports.metrics = props.metricsPort ?? 9090;
+    checkPort(this, 'metricsPort', ports.metrics);
+    const seen = new Map<number, string>();
+    for (const [name, port] of Object.entries(ports)) {
+      const prop = name === 'http' ? 'httpPort' : `${name}Port`;
+      if (seen.has(port)) {
+        throw GantryError.of(this, prop, port, `is already the ${seen.get(port)} port`, 'give each port its own number');
+      }
+      seen.set(port, name);
+      if (port < 1024 && !props.security?.allowNetBindService) {
+        throw GantryError.of(this, prop, port, 'is below 1024, which a non-root process cannot listen on',
+          'listen on a port from 1024 up (the Service still exposes HTTP on 80), or set \'security.allowNetBindService\'');
+      }
+    }
+    return ports;
+  }
+
+  private servicePorts(props: GoMicroserviceProps): any[] {
+    const httpServicePort = props.httpServicePort ?? 80;
+    checkPort(this, 'httpServicePort', httpServicePort);
+    const ports: any[] = [{ name: 'http', port: httpServicePort, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }];
+    if (this.ports.grpc !== undefined) {
+      if (this.ports.grpc === httpServicePort) {
+        throw GantryError.of(this, 'grpcPort', this.ports.grpc, `is the same as 'httpServicePort' (${httpServicePort}) on the Service`,
+          'use another gRPC port or HTTP service port');
+      }
+      ports.push({ name: 'grpc', port: this.ports.grpc, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'grpc' });
+    }
+    if (this.ports.metrics === httpServicePort) {
+      throw GantryError.of(this, 'metricsPort', this.ports.metrics, `is the same as 'httpServicePort' (${httpServicePort}) on the Service`,
+        'use another metrics port or HTTP service port');
+    }
+    ports.push({ name: this.metricsPortName, port: this.ports.metrics, targetPort: this.metricsPortName, protocol: 'TCP', appProtocol: 'http' });
+    return ports;
+  }
+
+  private resolveConfig(config: { [file: string]: string }): { [file: string]: string } {
+    const names = Object.keys(config);
+    if (names.length === 0) {
+      throw GantryError.of(this, 'config', '{}', 'is empty', 'leave \'config\' out, or give at least one file');
+    }
+    const data: { [file: string]: string } = {};
+    for (const file of names.sort()) {
+      if (!/^[-._a-zA-Z0-9]+$/.test(file) || file === '.' || file === '..' || file.length > 253) {
+        throw GantryError.of(this, `config.${file}`, file, 'is not a valid ConfigMap key (letters, digits, \'-\', \'_\' and \'.\')',
+          `rename it, such as '${file.replace(/[^-._a-zA-Z0-9]/g, '-') || 'config.yaml'}'`);
+      }
+      if (typeof config[file] !== 'string') {
+        throw GantryError.of(this, `config.${file}`, config[file], 'is not a string', 'give the file content as a string');
+      }
+      data[file] = config[file];
+    }
+    return data;
+  }
+
+  private resolvePodLabels(labels: { [key: string]: string } | undefined): { [key: string]: string } {
+    for (const key of Object.keys(labels ?? {})) {
+      if (key in this.selectorLabels || key === L.MANAGED_BY) {
+        throw GantryError.of(this, `podLabels.${key}`, labels![key], 'would replace a label Gantry sets and selects pods by',
+          'use another label key');
+      }
+      checkLabelValue(this, `podLabels.${key}`, labels![key]);
+    }
+    return { ...labels };
+  }
+
+  private renderPodSpec(props: GoMicroserviceProps, hasConfig: boolean): any {
+    const security = props.security ?? {};
+    const runAsUser = security.runAsUser ?? 65532;
+    const runAsGroup = security.runAsGroup ?? 65532;
+    for (const [prop, v] of [['security.runAsUser', runAsUser], ['security.runAsGroup', runAsGroup]] as const) {
+      checkInt(this, prop, v, 1, 2147483647,
+        v === 0 ? 'run as a non-root id such as 65532 (distroless nonroot); the restricted profile forbids root' : 'use an id such as 65532');
+    }
+    const containerName = this.name;
+    const resources = this.renderResources(props);
+    const tmpSize = security.tmpSize ?? Size.mebibytes(64);
+
+    const probes = props.healthChecks ?? {};
+    const startup = (probes.startup ?? HealthCheck.http('/healthz')).bind(this, 'healthChecks.startup', ProbeKind.STARTUP, this.ports);
+    const liveness = (probes.liveness ?? HealthCheck.http('/healthz')).bind(this, 'healthChecks.liveness', ProbeKind.LIVENESS, this.ports);
+    const readiness = (probes.readiness ?? HealthCheck.http('/readyz')).bind(this, 'healthChecks.readiness', ProbeKind.READINESS, this.ports);
+    if (JSON.stringify(liveness) === JSON.stringify(readiness)) {
+      throw GantryError.of(this, 'healthChecks.readiness', JSON.stringify(readiness),
+        'is identical to the liveness probe, so a pod that cannot serve is restarted instead of taken out of the Service',
+        'check readiness on its own endpoint, such as HealthCheck.http(\'/readyz\')');
+    }
+
+    const shutdown = props.shutdown ?? {};
+    const drainDelay = seconds(this, 'shutdown.drainDelay', shutdown.drainDelay ?? Duration.seconds(5), 0, 300);
+    const shutdownTimeout = seconds(this, 'shutdown.timeout', shutdown.timeout ?? Duration.seconds(20), 1, 3600);
+
+    const container: any = {
+      name: containerName,
+      image: this.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: props.command,
+      args: props.args,
+      ports: Object.entries(this.ports).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
+      env: this.renderEnv(props, containerName, (shutdown.env ?? true) ? { drainDelay, shutdownTimeout } : undefined),
+      resources,
+      startupProbe: startup,
+      livenessProbe: liveness,
+      readinessProbe: readiness,
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: security.readOnlyRootFilesystem ?? true,
+        runAsNonRoot: true,
+        runAsUser,
+        runAsGroup,
+        capabilities: security.allowNetBindService ? { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } : { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      // A Go panic's stack goes to stderr; this puts its tail into the pod status when the container dies.
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+    };
+    const volumes: any[] = [{ name: 'tmp', emptyDir: { sizeLimit: sizeQuantity(tmpSize) } }];
+    if (hasConfig) {
+      const mountPath = props.configMountPath ?? `/etc/${this.name}`;
+      if (!mountPath.startsWith('/') || mountPath === '/' || mountPath === '/tmp' || /\s|:/.test(mountPath)) {
+        throw GantryError.of(this, 'configMountPath', mountPath, 'is not a usable mount path', `use an absolute path such as '/etc/${this.name}'`);
+      }
+      container.volumeMounts.push({ name: 'config', mountPath, readOnly: true });
+      volumes.push({ name: 'config', configMap: { name: `${this.name}-config` } });
+    }
+
+    return {
+      serviceAccountName: this.name,
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      // Service links inject one env var per Service in the namespace: noise for a Go binary, and slow with many.
+      enableServiceLinks: false,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser,
+        runAsGroup,
+        fsGroup: runAsGroup,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      terminationGracePeriodSeconds: drainDelay + shutdownTimeout + 5,
+      imagePullSecrets: props.imagePullSecrets?.map((name) => ({ name })),
+      topologySpreadConstraints: this.renderTopologySpread(props),
+      containers: [container],
+      volumes,
+    };
+  }
+
+  private renderResources(props: GoMicroserviceProps): any {
+    const r = props.resources ?? {};
+    const cpuRequest = r.cpu?.request ?? Cpu.millis(100);
+    const cpuLimit = r.cpu?.limit ?? Cpu.units(1);
+    const memLimit = r.memory?.limit ?? Size.mebibytes(256);
+    const memRequest = r.memory?.request ?? (r.memory?.limit ?? Size.mebibytes(256));
+    const ephRequest = r.ephemeralStorage?.request ?? Size.mebibytes(64);
+    const ephLimit = r.ephemeralStorage?.limit ?? Size.mebibytes(256);
+    if (cpuMillis(cpuRequest) > cpuMillis(cpuLimit)) {
+      throw GantryError.of(this, 'resources.cpu.request', cpuRequest.amount, `is above the CPU limit (${cpuLimit.amount})`,
+        `lower the request or raise the limit to at least ${cpuRequest.amount}`);
+    }
+    for (const [prop, req, lim] of [['resources.memory.request', memRequest, memLimit], ['resources.ephemeralStorage.request', ephRequest, ephLimit]] as const) {
+      if (req.toKibibytes() > lim.toKibibytes()) {
+        throw GantryError.of(this, prop, sizeQuantity(req), `is above its limit (${sizeQuantity(lim)})`,
+          `lower the request or raise the limit to at least ${sizeQuantity(req)}`);
+      }
+    }
+    if (memLimit.toKibibytes() < 16 * 1024) {
+      throw GantryError.of(this, 'resources.memory.limit', sizeQuantity(memLimit), 'is below 16Mi, too little for a Go process',
+        'use at least Size.mebibytes(64)');
+    }
+    return {
+      requests: { 'cpu': cpuRequest.amount, 'memory': sizeQuantity(memRequest), 'ephemeral-storage': sizeQuantity(ephRequest) },
+      limits: { 'cpu': cpuLimit.amount, 'memory': sizeQuantity(memLimit), 'ephemeral-storage': sizeQuantity(ephLimit) },
+    };
+  }
+
+  private renderEnv(props: GoMicroserviceProps, containerName: string, shutdown?: { drainDelay: number; shutdownTimeout: number }): any[] {
+    // Go before 1.25 does not read the cgroup CPU limit; GOMEMLIMIT makes the GC work before the OOM killer does.
+    // The downward API keeps both right when the limits change (a Helm override, an edit).
+    const env: any[] = [
+      { name: GOMAXPROCS, valueFrom: { resourceFieldRef: { containerName, resource: 'limits.cpu', divisor: '1' } } },
+      { name: GOMEMLIMIT, valueFrom: { resourceFieldRef: { containerName, resource: 'limits.memory', divisor: '1' } } },
+    ];
+    if (shutdown) {
+      env.push({ name: SHUTDOWN_DRAIN_DELAY, value: `${shutdown.drainDelay}s` }, { name: SHUTDOWN_TIMEOUT, value: `${shutdown.shutdownTimeout}s` });
+    }
+    const taken = new Set(env.map((e) => e.name));
+    const claim = (prop: string, name: string, value: any) => {
+      checkEnvName(this, prop, name);
+      if (taken.has(name)) {
+        throw GantryError.of(this, prop, name,
+          [GOMAXPROCS, GOMEMLIMIT, SHUTDOWN_DRAIN_DELAY, SHUTDOWN_TIMEOUT].includes(name) ? 'is set by Gantry' : 'is defined twice (in \'env\' and \'secretEnv\')',
+          name === GOMAXPROCS || name === GOMEMLIMIT ? 'remove it: it follows the container limits' : 'remove one of them');
+      }
+      taken.add(name);
+      return value;
+    };
+    for (const [name, value] of Object.entries(props.env ?? {})) {
+      if (typeof value !== 'string') {
+        throw GantryError.of(this, `env.${name}`, value, 'is not a string', `quote it: '${String(value)}'`);
+      }
+      if (SECRET_LIKE.test(name.toUpperCase())) {
+        throw GantryError.of(this, `env.${name}`, '<redacted>', 'looks like a secret and would be written into the manifest in clear',
+          `move it to 'secretEnv': { ${name}: { secretName: '${this.name}', key: '${name.toLowerCase()}' } }`);
+      }
+      env.push(claim(`env.${name}`, name, { name, value }));
+    }
+    for (const [name, ref] of Object.entries(props.secretEnv ?? {})) {
+      env.push(claim(`secretEnv.${name}`, name, { name, valueFrom: { secretKeyRef: this.secretKeyRef(`secretEnv.${name}`, ref) } }));
+    }
+    return env;
+  }
+
+  private secretKeyRef(prop: string, ref: SecretKeyReference): any {
+    if (ref === undefined || ref === null || typeof ref !== 'object') {
+      throw GantryError.of(this, prop, ref, 'is not a Secret reference', 'use { secretName: \'orders-db\', key: \'password\' }');
+    }
+    if (typeof ref.secretName !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref.secretName)) {
+      throw GantryError.of(this, `${prop}.secretName`, ref.secretName, 'is not a valid Secret name', 'use the name of an existing Secret, such as \'orders-db\'');
+    }
+    if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+      throw GantryError.of(this, `${prop}.key`, ref.key, 'is not a valid Secret key', 'use a key of the Secret, such as \'password\'');
+    }
+    return { name: ref.secretName, key: ref.key, optional: ref.optional ? true : undefined };
+  }
+
+  private renderTopologySpread(props: GoMicroserviceProps): any[] | undefined {
+    const t = props.topologySpread ?? {};
+    const constraint = (topologyKey: string) => ({
+      maxSkew: 1,
+      topologyKey,
+      whenUnsatisfiable: t.strict ? 'DoNotSchedule' : 'ScheduleAnyway',
+      labelSelector: { matchLabels: { ...this.selectorLabels } },
+      // Count only pods of the same ReplicaSet, so a rollout's old pods do not skew the new ones' placement.
+      matchLabelKeys: ['pod-template-hash'],
+    });
+    const out = [];
+    if (t.acrossZones ?? true) out.push(constraint('topology.kubernetes.io/zone'));
+    if (t.acrossNodes ?? true) out.push(constraint('kubernetes.io/hostname'));
+    return out.length > 0 ? out : undefined;
+  }
+
+  private renderPdbSpec(): any {
+    const selector = { matchLabels: { ...this.selectorLabels } };
+    const policy = { unhealthyPodEvictionPolicy: 'AlwaysAllow' };
+    if (this.minAvailable !== undefined) {
+      return { minAvailable: this.minAvailable.toJson(), selector, ...policy };
+    }
+    const min = this.minPods;
+    // One pod: say so explicitly, so a node drain can always proceed. More: keep at least half.
+    return min <= 1
+      ? { maxUnavailable: 1, selector, ...policy }
+      : { minAvailable: Math.ceil(min / 2), selector, ...policy };
+  }
+
+  private validateDisruptionBudget(): string[] {
+    if (this.podDisruptionBudget === undefined || this.minAvailable === undefined) return [];
+    const min = this.minPods;
+    const available = this.minAvailable.pods(min, true);
+    if (available >= min) {
+      return [GantryError.format(this, 'disruptionBudget.minAvailable', this.minAvailable.toString(),
+        `keeps all ${min} pods (${this._hpa ? 'the HPA\'s minReplicas' : 'replicas'}) available, so it blocks every eviction and node drain`,
+        `use at most IntOrPercent.count(${Math.max(min - 1, 0)})${min <= 1 ? ', or run 2 or more pods' : ''}`)];
+    }
+    return [];
+  }
+
+  private renderNetworkPolicySpec(allowFrom: IngressPeer[] | undefined, monitoringNamespace: string | undefined): any {
+    const monitoring = monitoringNamespace ?? 'monitoring';
+    checkNamespace(this, 'networkPolicy.monitoringNamespace', monitoring);
+    const peers = allowFrom ?? [IngressPeer.sameNamespace()];
+    if (peers.length === 0) {
+      throw GantryError.of(this, 'networkPolicy.allowFrom', '[]', 'allows no one, so the service cannot be reached',
+        'list who may connect, such as [IngressPeer.namespace(\'ingress-nginx\')], or set \'networkPolicy.enabled\' to false');
+    }
+    const servicePorts = Object.keys(this.ports).filter((p) => p !== this.metricsPortName).map((port) => ({ port, protocol: 'TCP' }));
+    return {
+      podSelector: { matchLabels: { ...this.selectorLabels } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: peers.map((p) => p.toJson()), ports: servicePorts },
+        { from: [IngressPeer.namespace(monitoring).toJson()], ports: [{ port: this.metricsPortName, protocol: 'TCP' }] },
+      ],
+    };
+  }
+}
+
+function compact(o: { [key: string]: string | undefined }): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function seconds(scope: IConstruct, property: string, d: Duration, min: number, max: number): number {
+  const s = d.toSeconds({ integral: false });
+  checkInt(scope, property, s, min, max, `use a whole number of seconds from ${min} to ${max}`);
+  return s;
+}
