@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkInt } from '../core/checks';
+import { checkInt, checkSeconds } from '../core/checks';
 
 /**
  * One limit on how fast an HpaPolicy may scale: so many pods, or so many percent, per period.
@@ -28,8 +28,7 @@ export class ScalingPolicy {
   /** Checks the policy and returns its `HPAScalingPolicy` JSON. */
   public bind(scope: IConstruct, property: string): any {
     checkInt(scope, `${property}.value`, this.value, 1, this.type === 'Percent' ? 1000 : 10000);
-    const periodSeconds = this.period.toSeconds({ integral: false });
-    checkInt(scope, `${property}.period`, periodSeconds, 1, 1800, 'use a whole number of seconds up to 30 minutes, such as Duration.seconds(60)');
+    const periodSeconds = checkSeconds(scope, `${property}.period`, this.period, 1, 1800);
     return { type: this.type, value: this.value, periodSeconds };
   }
 }
@@ -81,8 +80,7 @@ export const SCALE_DOWN_DEFAULTS = {
 /** Checks `rules` and returns `HPAScalingRules` JSON. */
 export function renderScalingRules(scope: IConstruct, property: string, rules: ScalingRules | undefined,
   defaults: { stabilizationWindow: Duration; policies: ScalingPolicy[] }): any {
-  const window = (rules?.stabilizationWindow ?? defaults.stabilizationWindow).toSeconds({ integral: false });
-  checkInt(scope, `${property}.stabilizationWindow`, window, 0, 3600, 'use a whole number of seconds up to an hour');
+  const window = checkSeconds(scope, `${property}.stabilizationWindow`, rules?.stabilizationWindow ?? defaults.stabilizationWindow, 0, 3600);
   const policies = rules?.policies ?? defaults.policies;
   const select = rules?.select ?? ScalingSelect.MAX;
   return {

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { GantryError } from '../errors';
 
@@ -71,4 +72,14 @@ export function checkPort(scope: IConstruct, property: string, value: number): v
 function suggestDnsName(value: string, max: number): string {
   const s = String(value).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, max).replace(/-+$/, '');
   return s || 'my-service';
+}
+
+/** A Duration that is a whole number of seconds within [min, max]; returns the seconds. */
+export function checkSeconds(scope: IConstruct, property: string, duration: Duration, min: number, max: number): number {
+  const s = duration.toSeconds({ integral: false });
+  if (!Number.isInteger(s) || s < min || s > max) {
+    throw GantryError.of(scope, property, `${s}s`, `must be a whole number of seconds from ${min} to ${max}`,
+      `use a value such as Duration.seconds(${Math.min(Math.max(Math.round(s), min), max)})`);
+  }
+  return s;
 }

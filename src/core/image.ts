@@ -20,7 +20,7 @@ const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+|__)*(:[0-9]+)?(\/[a-z0-9]+([._-][a
  * changes under a running Deployment and cannot be rolled back.
  */
 export function parseImage(scope: IConstruct, property: string, image: string): ImageReference {
-  const example = (repo: string) => `use '${repo}:1.4.2' or '${repo}@sha256:<digest>'`;
+  const example = (repo: string) => `pin a version tag such as '${repo}:1.4.2', or a digest: '${repo}@sha256:<digest>'`;
   if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
     throw GantryError.of(scope, property, image, 'is not an image reference', example('ghcr.io/acme/orders'));
   }

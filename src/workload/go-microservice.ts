@@ -6,7 +6,7 @@ import { GoMicroserviceProps, SecretKeyReference } from './go-microservice-props
 import { HealthCheck, ProbeKind } from './health-check';
 import { RollingDeployment, RolloutSpec } from './rolling-deployment';
 import { HpaPolicy, HpaPolicyOptions, IScalableWorkload } from '../autoscaling/hpa-policy';
-import { checkDns1035, checkEnvName, checkInt, checkLabelValue, checkNamespace, checkPort } from '../core/checks';
+import { checkDns1035, checkEnvName, checkInt, checkLabelValue, checkNamespace, checkPort, checkSeconds } from '../core/checks';
 import { parseImage } from '../core/image';
 import { cpuMillis, sizeQuantity } from '../core/quantity';
 import { RecommendedLabels as L } from '../core/labels';
@@ -239,7 +239,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
    */
   public registerAutoscaler(hpa: HpaPolicy): void {
     if (this._hpa !== undefined && this._hpa !== hpa) {
-      throw GantryError.of(this, 'autoscaling', hpa.node.path, `is a second HpaPolicy; the service already has ${this._hpa.node.path}`,
+      throw GantryError.of(this, 'autoscaling', hpa.node.path, `is a second HpaPolicy for a service that already has ${this._hpa.node.path}`,
         'keep one HpaPolicy per service');
     }
     this._hpa = hpa;
@@ -345,8 +345,11 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
     const runAsUser = security.runAsUser ?? 65532;
     const runAsGroup = security.runAsGroup ?? 65532;
     for (const [prop, v] of [['security.runAsUser', runAsUser], ['security.runAsGroup', runAsGroup]] as const) {
-      checkInt(this, prop, v, 1, 2147483647,
-        v === 0 ? 'run as a non-root id such as 65532 (distroless nonroot); the restricted profile forbids root' : 'use an id such as 65532');
+      if (v === 0) {
+        throw GantryError.of(this, prop, v, 'is root, which the Pod Security Standards "restricted" profile forbids',
+          'run as a non-root id such as 65532 (distroless nonroot)');
+      }
+      checkInt(this, prop, v, 1, 2147483647, 'use an id such as 65532');
     }
     const containerName = this.name;
     const resources = this.renderResources(props);
@@ -356,15 +359,19 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
     const startup = (probes.startup ?? HealthCheck.http('/healthz')).bind(this, 'healthChecks.startup', ProbeKind.STARTUP, this.ports);
     const liveness = (probes.liveness ?? HealthCheck.http('/healthz')).bind(this, 'healthChecks.liveness', ProbeKind.LIVENESS, this.ports);
     const readiness = (probes.readiness ?? HealthCheck.http('/readyz')).bind(this, 'healthChecks.readiness', ProbeKind.READINESS, this.ports);
-    if (JSON.stringify(liveness) === JSON.stringify(readiness)) {
-      throw GantryError.of(this, 'healthChecks.readiness', JSON.stringify(readiness),
-        'is identical to the liveness probe, so a pod that cannot serve is restarted instead of taken out of the Service',
+    // What must differ is the check itself, not its timing: readiness has to be able to fail while liveness passes.
+    const handler = (probe: any) => probe.httpGet
+      ? `GET ${probe.httpGet.path} on port ${probe.httpGet.port}`
+      : `gRPC health of '${probe.grpc.service ?? ''}' on port ${probe.grpc.port}`;
+    if (handler(liveness) === handler(readiness)) {
+      throw GantryError.of(this, 'healthChecks.readiness', handler(readiness),
+        'checks the same thing as the liveness probe, so a pod that cannot serve is restarted instead of taken out of the Service',
         'check readiness on its own endpoint, such as HealthCheck.http(\'/readyz\')');
     }
 
     const shutdown = props.shutdown ?? {};
-    const drainDelay = seconds(this, 'shutdown.drainDelay', shutdown.drainDelay ?? Duration.seconds(5), 0, 300);
-    const shutdownTimeout = seconds(this, 'shutdown.timeout', shutdown.timeout ?? Duration.seconds(20), 1, 3600);
+    const drainDelay = checkSeconds(this, 'shutdown.drainDelay', shutdown.drainDelay ?? Duration.seconds(5), 0, 300);
+    const shutdownTimeout = checkSeconds(this, 'shutdown.timeout', shutdown.timeout ?? Duration.seconds(20), 1, 3600);
 
     const container: any = {
       name: containerName,
@@ -565,10 +572,4 @@ function compact(o: { [key: string]: string | undefined }): { [key: string]: str
   const out: { [key: string]: string } = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out;
-}
-
-function seconds(scope: IConstruct, property: string, d: Duration, min: number, max: number): number {
-  const s = d.toSeconds({ integral: false });
-  checkInt(scope, property, s, min, max, `use a whole number of seconds from ${min} to ${max}`);
-  return s;
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkInt } from '../core/checks';
+import { checkInt, checkSeconds } from '../core/checks';
 import { GantryError } from '../errors';
 
 /**
@@ -119,11 +119,8 @@ export class HealthCheck {
    */
   public bind(scope: IConstruct, property: string, probe: ProbeKind, ports: { [name: string]: number }): any {
     const d = DEFAULTS[probe];
-    const seconds = (x: Duration | undefined, fallback: number, name: string, min: number) => {
-      const v = x === undefined ? fallback : x.toSeconds({ integral: false });
-      checkInt(scope, `${property}.${name}`, v, min, 3600, `use a whole number of seconds, at least ${min}`);
-      return v;
-    };
+    const seconds = (x: Duration | undefined, fallback: number, name: string, min: number) =>
+      checkSeconds(scope, `${property}.${name}`, x ?? Duration.seconds(fallback), min, 3600);
     const initialDelaySeconds = seconds(this.options.initialDelay, 0, 'initialDelay', 0);
     const periodSeconds = seconds(this.options.period, d.period, 'period', 1);
     const timeoutSeconds = seconds(this.options.timeout, d.timeout, 'timeout', 1);

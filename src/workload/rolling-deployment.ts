@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkInt } from '../core/checks';
+import { checkInt, checkSeconds } from '../core/checks';
 import { IntOrPercent } from '../core/int-or-percent';
 import { GantryError } from '../errors';
 
@@ -72,10 +72,10 @@ export class RollingDeployment {
 
   /** `RollingUpdate` or `Recreate`. */
   public readonly type: string;
-  /** Seconds a new pod must be ready before it counts as available. */
-  public readonly minReadySeconds: number;
-  /** Seconds before a rollout with no progress is reported as failed. */
-  public readonly progressDeadlineSeconds: number;
+  /** How long a new pod must be ready before it counts as available. */
+  public readonly minReady: Duration;
+  /** How long before a rollout with no progress is reported as failed. */
+  public readonly progressDeadline: Duration;
   /** Old ReplicaSets kept for rollback. */
   public readonly revisionHistoryLimit: number;
   /** Pods above the desired count during a rolling update. */
@@ -85,8 +85,8 @@ export class RollingDeployment {
 
   private constructor(type: string, options: RolloutOptions, maxSurge?: IntOrPercent, maxUnavailable?: IntOrPercent) {
     this.type = type;
-    this.minReadySeconds = (options.minReady ?? Duration.seconds(5)).toSeconds({ integral: false });
-    this.progressDeadlineSeconds = (options.progressDeadline ?? Duration.minutes(10)).toSeconds({ integral: false });
+    this.minReady = options.minReady ?? Duration.seconds(5);
+    this.progressDeadline = options.progressDeadline ?? Duration.minutes(10);
     this.revisionHistoryLimit = options.revisionHistoryLimit ?? 5;
     this.maxSurge = maxSurge;
     this.maxUnavailable = maxUnavailable;
@@ -97,12 +97,12 @@ export class RollingDeployment {
    * Called by the workload that uses this strategy; errors name that workload.
    */
   public bind(scope: IConstruct): RolloutSpec {
-    checkInt(scope, 'strategy.minReady', this.minReadySeconds, 0, 3600, 'use a whole number of seconds up to an hour, such as Duration.seconds(5)');
-    checkInt(scope, 'strategy.progressDeadline', this.progressDeadlineSeconds, 1, 86400, 'use a whole number of seconds, such as Duration.minutes(10)');
-    if (this.progressDeadlineSeconds <= this.minReadySeconds) {
-      throw GantryError.of(scope, 'strategy.progressDeadline', `${this.progressDeadlineSeconds}s`,
-        `must be longer than 'strategy.minReady' (${this.minReadySeconds}s), or every rollout is reported as failed`,
-        `use at least Duration.seconds(${this.minReadySeconds + 60})`);
+    const minReadySeconds = checkSeconds(scope, 'strategy.minReady', this.minReady, 0, 3600);
+    const progressDeadlineSeconds = checkSeconds(scope, 'strategy.progressDeadline', this.progressDeadline, 1, 86400);
+    if (progressDeadlineSeconds <= minReadySeconds) {
+      throw GantryError.of(scope, 'strategy.progressDeadline', `${progressDeadlineSeconds}s`,
+        `must be longer than 'strategy.minReady' (${minReadySeconds}s), or every rollout is reported as failed`,
+        `use at least Duration.seconds(${minReadySeconds + 60})`);
     }
     checkInt(scope, 'strategy.revisionHistoryLimit', this.revisionHistoryLimit, 1, 100,
       'keep at least 1 old ReplicaSet so that a rollout can be undone, such as 5');
@@ -121,8 +121,8 @@ export class RollingDeployment {
         'set maxSurge to IntOrPercent.percent(25) or maxUnavailable to IntOrPercent.count(1)');
     }
     return {
-      minReadySeconds: this.minReadySeconds,
-      progressDeadlineSeconds: this.progressDeadlineSeconds,
+      minReadySeconds,
+      progressDeadlineSeconds,
       revisionHistoryLimit: this.revisionHistoryLimit,
       strategy: this.type === 'Recreate'
         ? { type: 'Recreate' }
