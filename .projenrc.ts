@@ -31,7 +31,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: [`cdk8s-plus-28@^${CDK8S_PLUS}`],
   devDeps: [
     `cdk8s-plus-28@${CDK8S_PLUS}`,
-    `cdk8s-cli@^2.200.0`,
+    'cdk8s-cli@^2.200.0',
     `@swc/core@${SWC_CORE}`,
     '@swc/jest@^0.2.39',
     // Upstream schemas for every object we emit. Newer majors need Node 22 and ESM.
@@ -49,6 +49,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   sampleCode: false,
 
   docgen: true,
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'] },
   jestOptions: {
     jestVersion: '^30',
     // A run that finds no test is a broken run, not a green one.
@@ -61,10 +62,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // Schema and PSS validators load once per worker; two cores here.
       maxWorkers: 2,
     },
-  },
-  tsconfigDev: {
-    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
-    compilerOptions: {},
   },
   deps: ['js-yaml@^4.1.0'],
   bundledDeps: ['js-yaml'],
@@ -79,9 +76,24 @@ project.jest!.config.transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
 };
 
+// Examples and benchmarks are type-checked and linted like tests: each folder gets a tsconfig the editor and
+// ESLint's project service find.
+for (const dir of ['examples', 'bench']) {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${dir}/tsconfig.json`,
+    extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+    include: ['**/*.ts'],
+    compilerOptions: { rootDir: '..', noEmit: true },
+  });
+}
+
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check tests, examples and benchmarks',
-  exec: 'tsc --noEmit -p test/tsconfig.json',
+  steps: [
+    { exec: 'tsc --noEmit -p test/tsconfig.json' },
+    { exec: 'tsc --noEmit -p examples/tsconfig.json' },
+    { exec: 'tsc --noEmit -p bench/tsconfig.json' },
+  ],
 });
 project.postCompileTask.spawn(typecheck);
 

@@ -4,6 +4,37 @@ import * as path from 'path';
 import { Chart, ChartProps, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GantryApp, GantryErrors } from '../src';
+import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from './support/validators';
+
+/**
+ * Everything `synth` returned in this test file, with the findings each batch deliberately accepts. After the file's
+ * tests, every batch must pass the Pod Security Standards restricted profile, best practices and link checks.
+ */
+const synthesized: { objects: any[]; accept: string[]; where: string }[] = [];
+
+afterAll(async () => {
+  try {
+    const failures = [];
+    for (const batch of synthesized) {
+      const problems = await podSecurityProblems(batch.objects, { ignore: batch.accept });
+      if (problems.length > 0) failures.push({ where: batch.where, problems });
+    }
+    expect(failures).toEqual([]);
+  } finally {
+    await stopPodSecurityValidator();
+  }
+}, 60_000);
+
+/** Options of `synth`. */
+export interface SynthOptions {
+  /**
+   * Pod security and best-practice rule ids whose findings the test deliberately accepts (an opt-out under test).
+   * Unknown ids fail.
+   */
+  readonly accept?: string[];
+  /** Objects that exist outside the chart, such as Secrets that Gantry only references. */
+  readonly external?: any[];
+}
 
 /** A chart in a fresh GantryApp that writes to its own temporary directory. */
 export function newChart(props: ChartProps = {}): { app: GantryApp; chart: Chart; outdir: string } {
@@ -14,9 +45,19 @@ export function newChart(props: ChartProps = {}): { app: GantryApp; chart: Chart
   return { app, chart, outdir };
 }
 
-/** The chart's manifests, as `cdk8s synth` writes them. */
-export function synth(chart: Chart): any[] {
-  return Testing.synth(chart);
+/**
+ * The chart's manifests, as `cdk8s synth` writes them. Every object is checked against the upstream Kubernetes schema
+ * here (no unknown fields), and queued for the pod security checks that run after the file's tests.
+ */
+export function synth(chart: Chart, options: SynthOptions = {}): any[] {
+  const objects = Testing.synth(chart);
+  expect(objects.flatMap((o) => schemaProblems(o))).toEqual([]);
+  synthesized.push({
+    objects: [...objects, ...(options.external ?? [])],
+    accept: options.accept ?? [],
+    where: expect.getState().currentTestName ?? chart.node.path,
+  });
+  return objects;
 }
 
 /** The one object of `kind` (and `name`, when given) among `objects`. */

@@ -284,6 +284,19 @@ export interface GoMicroserviceProps {
   readonly secretEnv?: { [name: string]: SecretKeyReference };
 
   /**
+   * Files from keys of existing Secrets, by file name, mounted read-only at `secretMountPath`. Safer than `secretEnv`:
+   * environment variables leak into child processes, crash reports and `/proc/<pid>/environ`.
+   * @default - none
+   */
+  readonly secretFiles?: { [fileName: string]: SecretKeyReference };
+
+  /**
+   * Where the secret files are mounted.
+   * @default '/var/run/secrets/<name>'
+   */
+  readonly secretMountPath?: string;
+
+  /**
    * Configuration files, by file name. They go into a ConfigMap mounted read-only at `configMountPath`; a checksum of
    * them on the pod template rolls the pods when they change.
    * @default - no ConfigMap

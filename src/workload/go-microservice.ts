@@ -8,8 +8,8 @@ import { RollingDeployment, RolloutSpec } from './rolling-deployment';
 import { HpaPolicy, HpaPolicyOptions, IScalableWorkload } from '../autoscaling/hpa-policy';
 import { checkDns1035, checkEnvName, checkInt, checkLabelValue, checkNamespace, checkPort, checkSeconds } from '../core/checks';
 import { parseImage } from '../core/image';
-import { cpuMillis, sizeQuantity } from '../core/quantity';
 import { RecommendedLabels as L } from '../core/labels';
+import { cpuMillis, sizeQuantity } from '../core/quantity';
 import { GantryError } from '../errors';
 import { IngressPeer } from '../network/ingress-peer';
 
@@ -400,13 +400,27 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
     };
     const volumes: any[] = [{ name: 'tmp', emptyDir: { sizeLimit: sizeQuantity(tmpSize) } }];
-    if (hasConfig) {
-      const mountPath = props.configMountPath ?? `/etc/${this.name}`;
-      if (!mountPath.startsWith('/') || mountPath === '/' || mountPath === '/tmp' || /\s|:/.test(mountPath)) {
-        throw GantryError.of(this, 'configMountPath', mountPath, 'is not a usable mount path', `use an absolute path such as '/etc/${this.name}'`);
+    const mountPaths: string[] = ['/tmp'];
+    const mount = (property: string, mountPath: string, example: string) => {
+      if (!mountPath.startsWith('/') || mountPath === '/' || /\s|:/.test(mountPath)) {
+        throw GantryError.of(this, property, mountPath, 'is not a usable mount path', `use an absolute path such as '${example}'`);
       }
+      const clash = mountPaths.find((p) => p === mountPath || p.startsWith(mountPath + '/') || mountPath.startsWith(p + '/'));
+      if (clash !== undefined) {
+        throw GantryError.of(this, property, mountPath, `overlaps the mount at ${clash}`, `use a path outside it, such as '${example}'`);
+      }
+      mountPaths.push(mountPath);
+      return mountPath;
+    };
+    if (hasConfig) {
+      const mountPath = mount('configMountPath', props.configMountPath ?? `/etc/${this.name}`, `/etc/${this.name}`);
       container.volumeMounts.push({ name: 'config', mountPath, readOnly: true });
       volumes.push({ name: 'config', configMap: { name: `${this.name}-config` } });
+    }
+    if (props.secretFiles !== undefined) {
+      const mountPath = mount('secretMountPath', props.secretMountPath ?? `/var/run/secrets/${this.name}`, `/var/run/secrets/${this.name}`);
+      container.volumeMounts.push({ name: 'secrets', mountPath, readOnly: true });
+      volumes.push({ name: 'secrets', projected: { defaultMode: 0o440, sources: this.secretSources(props.secretFiles) } });
     }
 
     return {
@@ -492,6 +506,26 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       env.push(claim(`secretEnv.${name}`, name, { name, valueFrom: { secretKeyRef: this.secretKeyRef(`secretEnv.${name}`, ref) } }));
     }
     return env;
+  }
+
+  /** One projected source per Secret, items sorted by file name. */
+  private secretSources(files: { [fileName: string]: SecretKeyReference }): any[] {
+    const bySecret = new Map<string, { items: any[]; optional?: boolean }>();
+    const names = Object.keys(files).sort();
+    if (names.length === 0) {
+      throw GantryError.of(this, 'secretFiles', '{}', 'is empty', 'leave \'secretFiles\' out, or give at least one file');
+    }
+    for (const file of names) {
+      const prop = `secretFiles.${file}`;
+      if (!/^[-._a-zA-Z0-9]+$/.test(file) || file === '.' || file === '..') {
+        throw GantryError.of(this, prop, file, 'is not a valid file name (letters, digits, \'-\', \'_\' and \'.\')', 'use a name such as \'db-password\'');
+      }
+      const ref = this.secretKeyRef(prop, files[file]);
+      const source = bySecret.get(ref.name) ?? { items: [] as any[], optional: ref.optional };
+      source.items.push({ key: ref.key, path: file });
+      bySecret.set(ref.name, source);
+    }
+    return [...bySecret.entries()].map(([name, s]) => ({ secret: { name, items: s.items, optional: s.optional } }));
   }
 
   private secretKeyRef(prop: string, ref: SecretKeyReference): any {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { gantryError, newChart, only, synth } from '../harness';
 import { GoMicroservice, HpaMetric, HpaPolicy, HpaPolicyOptions, ScalingPolicy, ScalingSelect } from '../../src';
+import { gantryError, newChart, only, synth } from '../harness';
 
 const IMAGE = 'ghcr.io/acme/orders:1.4.2';
 const hpaOf = (autoscaling: HpaPolicyOptions) => {

@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { gantryError } from '../harness';
 import { GoMicroservice, GoMicroserviceProps, HealthCheck, IntOrPercent } from '../../src';
+import { gantryError } from '../harness';
 
 const IMAGE = 'ghcr.io/acme/orders:1.4.2';
 const orders = (props: Partial<GoMicroserviceProps>) => (chart: Construct) => new GoMicroservice(chart, 'orders', { image: IMAGE, ...props });
@@ -71,6 +71,10 @@ const CASES: [string, (chart: Construct) => void, string][] = [
     "GoMicroservice 'test/orders': 'config' ({}) is empty; leave 'config' out, or give at least one file"],
   ['the config mount path is relative', orders({ configMountPath: 'etc/orders', config: { a: 'b' } }),
     "GoMicroservice 'test/orders': 'configMountPath' (etc/orders) is not a usable mount path; use an absolute path such as '/etc/orders'"],
+  ['a secret file name has a slash', orders({ secretFiles: { 'db/password': { secretName: 'orders-db', key: 'password' } } }),
+    "GoMicroservice 'test/orders': 'secretFiles.db/password' (db/password) is not a valid file name (letters, digits, '-', '_' and '.'); use a name such as 'db-password'"],
+  ['secret files are mounted inside the config', orders({ config: { 'a.yaml': 'x' }, secretMountPath: '/etc/orders/secrets', secretFiles: { pw: { secretName: 'db', key: 'pw' } } }),
+    "GoMicroservice 'test/orders': 'secretMountPath' (/etc/orders/secrets) overlaps the mount at /etc/orders; use a path outside it, such as '/var/run/secrets/orders'"],
   ['a pod label would change the selector', orders({ podLabels: { 'app.kubernetes.io/name': 'other' } }),
     "GoMicroservice 'test/orders': 'podLabels.app.kubernetes.io/name' (other) would replace a label Gantry sets and selects pods by; use another label key"],
   ['the network policy allows no one', orders({ networkPolicy: { allowFrom: [] } }),

@@ -1,17 +1,20 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { container, newChart, only, synth } from '../harness';
 import {
   GoMicroservice, GoMicroserviceProps, HealthCheck, HpaMetric, IngressPeer, IntOrPercent, RecommendedLabels,
 } from '../../src';
+import { container, newChart, only, synth, SynthOptions } from '../harness';
 
 const IMAGE = 'ghcr.io/acme/orders:1.4.2';
 
-function render(props: Partial<GoMicroserviceProps> = {}, namespace?: string): { objects: any[]; svc: GoMicroservice } {
+function render(props: Partial<GoMicroserviceProps> = {}, namespace?: string, options?: SynthOptions): { objects: any[]; svc: GoMicroservice } {
   const { chart } = newChart({ namespace });
   const svc = new GoMicroservice(chart, 'orders', { image: IMAGE, ...props });
-  return { objects: synth(chart), svc };
+  return { objects: synth(chart, options), svc };
 }
+
+/** A Secret that exists in the cluster; Gantry only references it. */
+const secret = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name } });
 
 describe('GoMicroservice', () => {
   test('defaults: secure, available, Go-aware', () => {
@@ -121,7 +124,7 @@ describe('GoMicroservice', () => {
     const { objects } = render({
       env: { LOG_LEVEL: 'debug', FEATURE_X: 'on' },
       secretEnv: { DATABASE_PASSWORD: { secretName: 'orders-db', key: 'password' } },
-    });
+    }, undefined, { external: [secret('orders-db')], accept: ['KBP112'] /* secrets in env: what secretEnv is for */ });
     const env = container(objects).env;
     expect(env).toContainEqual({ name: 'LOG_LEVEL', value: 'debug' });
     expect(env).toContainEqual({ name: 'FEATURE_X', value: 'on' });
@@ -129,6 +132,29 @@ describe('GoMicroservice', () => {
     const names = env.map((e: any) => e.name);
     expect(new Set(names).size).toBe(names.length);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  test('secret files: a read-only projected volume, one source per Secret', () => {
+    const { objects } = render({
+      secretFiles: {
+        'db-password': { secretName: 'orders-db', key: 'password' },
+        'db-user': { secretName: 'orders-db', key: 'username' },
+        'stripe-key': { secretName: 'stripe', key: 'api-key', optional: true },
+      },
+    }, undefined, { external: [secret('orders-db'), secret('stripe')] });
+    const pod = only(objects, 'Deployment').spec.template.spec;
+    expect(pod.volumes).toContainEqual({
+      name: 'secrets',
+      projected: {
+        defaultMode: 0o440,
+        sources: [
+          { secret: { name: 'orders-db', items: [{ key: 'password', path: 'db-password' }, { key: 'username', path: 'db-user' }] } },
+          { secret: { name: 'stripe', items: [{ key: 'api-key', path: 'stripe-key' }], optional: true } },
+        ],
+      },
+    });
+    expect(container(objects).volumeMounts).toContainEqual({ name: 'secrets', mountPath: '/var/run/secrets/orders', readOnly: true });
+    expect(container(objects).env.map((e: any) => e.name)).toEqual(['GOMAXPROCS', 'GOMEMLIMIT', 'SHUTDOWN_DRAIN_DELAY', 'SHUTDOWN_TIMEOUT']);
   });
 
   test('gRPC: a named port on the container and the Service, checked with the gRPC health protocol', () => {
@@ -194,7 +220,7 @@ describe('GoMicroservice', () => {
       automountServiceAccountToken: true,
       httpPort: 80,
       httpServicePort: 8080,
-    });
+    }, undefined, { accept: ['KBP102', 'KBP106', 'KBP113'] /* exactly the three opt-outs above */ });
     expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'Deployment', 'Service']);
     const pod = only(objects, 'Deployment').spec.template.spec;
     const c = pod.containers[0];
@@ -257,7 +283,7 @@ describe('GoMicroservice', () => {
         ],
         monitoringNamespace: 'observability',
       },
-    });
+    }, undefined, { accept: ['LNK001'] /* the peers are other apps' pods */ });
     const ingress = only(objects, 'NetworkPolicy').spec.ingress;
     expect(ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },

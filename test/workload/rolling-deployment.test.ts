@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { gantryError, newChart, only, synth } from '../harness';
 import { GoMicroservice, IntOrPercent, RollingDeployment } from '../../src';
+import { gantryError, newChart, only, synth } from '../harness';
 
 const IMAGE = 'ghcr.io/acme/orders:1.4.2';
 const deploymentSpec = (strategy: RollingDeployment) => {

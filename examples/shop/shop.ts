@@ -1,0 +1,93 @@
+// A small shop: three Go services, each in its own chart, all in the `shop` namespace.
+//
+// In your own repository, import from 'cdk8s-gantry' instead of '../../src'.
+import { App, Chart, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  GoMicroservice, HealthCheck, HpaMetric, IngressPeer, IntOrPercent, RollingDeployment,
+} from '../../src';
+
+const NAMESPACE = 'shop';
+const PART_OF = 'shop';
+
+/** Takes orders over HTTP; scales on its request rate. */
+class Orders extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: NAMESPACE, disableResourceNameHashes: true });
+    new GoMicroservice(this, 'orders', {
+      image: 'ghcr.io/acme-shop/orders:1.8.2',
+      partOf: PART_OF,
+      config: {
+        'config.yaml': [
+          'inventory_addr: inventory.shop.svc.cluster.local:9000',
+          'payments_url: http://payments.shop.svc.cluster.local',
+          'request_timeout: 3s',
+          '',
+        ].join('\n'),
+      },
+      env: { LOG_LEVEL: 'info', CONFIG_FILE: '/etc/orders/config.yaml' },
+      // Read by the service from /var/run/secrets/orders/db-password.
+      secretFiles: { 'db-password': { secretName: 'orders-db', key: 'password' } },
+      resources: {
+        cpu: { request: Cpu.millis(250), limit: Cpu.units(1) },
+        memory: { request: Size.mebibytes(384), limit: Size.mebibytes(384) },
+      },
+      autoscaling: {
+        minReplicas: 3,
+        maxReplicas: 20,
+        // Served by prometheus-adapter from http_requests_total.
+        metrics: [HpaMetric.pods({ name: 'http_requests_per_second', averageValue: '50' })],
+      },
+      networkPolicy: { allowFrom: [IngressPeer.namespace('ingress-nginx')] },
+    });
+  }
+}
+
+/** Keeps stock; serves gRPC, checked with the gRPC health protocol. */
+class Inventory extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: NAMESPACE, disableResourceNameHashes: true });
+    new GoMicroservice(this, 'inventory', {
+      image: 'ghcr.io/acme-shop/inventory@sha256:3f1d2c8e5b7a9d0c4e6f8a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d',
+      version: '2.3.0',
+      partOf: PART_OF,
+      grpcPort: 9000,
+      healthChecks: {
+        startup: HealthCheck.grpc(),
+        liveness: HealthCheck.grpc({ service: 'liveness' }),
+        readiness: HealthCheck.grpc({ service: 'readiness' }),
+      },
+      replicas: 3,
+      strategy: RollingDeployment.rollingUpdate({
+        maxSurge: IntOrPercent.count(1),
+        maxUnavailable: IntOrPercent.count(0),
+        minReady: Duration.seconds(10),
+      }),
+      networkPolicy: { allowFrom: [IngressPeer.pods({ 'app.kubernetes.io/name': 'orders' })] },
+    });
+  }
+}
+
+/** Talks to the payment provider; a fixed pool with a longer shutdown for in-flight charges. */
+class Payments extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: NAMESPACE, disableResourceNameHashes: true });
+    new GoMicroservice(this, 'payments', {
+      image: 'ghcr.io/acme-shop/payments:3.0.1',
+      partOf: PART_OF,
+      replicas: 2,
+      env: { PROVIDER_URL: 'https://api.payments.example' },
+      secretFiles: { 'provider-api-key': { secretName: 'payments-provider', key: 'api-key' } },
+      shutdown: { timeout: Duration.seconds(45) },
+      networkPolicy: { allowFrom: [IngressPeer.pods({ 'app.kubernetes.io/name': 'orders' })] },
+    });
+  }
+}
+
+/** Adds the shop's charts to `app`. */
+export function buildShop(app: App): void {
+  new Orders(app, 'orders');
+  new Inventory(app, 'inventory');
+  new Payments(app, 'payments');
+}
