@@ -86,16 +86,17 @@ export class GantryApp extends App {
    */
   private prepare(): { charts: Chart[]; hasDependantCharts: boolean } {
     const all = this.node.findAll();
-    const errors: string[] = [];
+    const errors: { path: string; message: string }[] = [];
     for (const c of all) {
       for (const message of c.node.validate()) {
-        errors.push(message.includes(`'${c.node.path}'`) ? message : `[${c.node.path}] ${message}`);
+        // Gantry's own messages name their construct already; others get cdk8s's `[path]` prefix.
+        errors.push({ path: c.node.path, message: message.includes(`'${c.node.path}'`) ? message : `[${c.node.path}] ${message}` });
       }
     }
     if (errors.length > 0) {
-      const first = all.find((c) => c.node.validate().length > 0)!;
-      throw new GantryError(errors.length === 1 ? errors[0] : `${errors.length} validation errors:\n  ${errors.join('\n  ')}`,
-        first.node.path, 'validation');
+      const messages = errors.map((e) => e.message);
+      throw new GantryError(messages.length === 1 ? messages[0] : `${messages.length} validation errors:\n  ${messages.join('\n  ')}`,
+        errors[0].path, 'validation');
     }
 
     let hasDependantCharts = false;
