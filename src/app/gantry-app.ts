@@ -19,6 +19,9 @@ import { GantryError } from '../errors';
 export class GantryApp extends App {
   private readonly recordsMetadata: boolean;
 
+  /**
+   * @param props as for cdk8s's `App`
+   */
   constructor(props: AppProps = {}) {
     super(props);
     // Same rule as cdk8s's App, whose field is private.

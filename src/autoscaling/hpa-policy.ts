@@ -104,6 +104,11 @@ export class HpaPolicy extends Construct {
 
   private readonly spec: any;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the target workload and scaling settings
+   */
   constructor(scope: Construct, id: string, props: HpaPolicyProps) {
     super(scope, id);
     this.minReplicas = props.minReplicas ?? 2;

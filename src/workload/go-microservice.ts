@@ -92,6 +92,11 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
   private readonly rollout: RolloutSpec;
   private readonly minAvailable?: any;
 
+  /**
+   * @param scope usually a Chart
+   * @param id the construct id, and the service name unless `name` is set
+   * @param props the service
+   */
   constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
     super(scope, id);
     if (props === undefined || props === null || typeof props !== 'object') {
