@@ -224,7 +224,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       this.addHpaPolicy(props.autoscaling);
     }
 
-    this.node.addValidation({ validate: () => this.validateDisruptionBudget() });
+    this.node.addValidation({ validate: () => [...this.validateDisruptionBudget(), ...this.validateLinks()] });
   }
 
   /** The HpaPolicy scaling this service, if any. */
@@ -573,6 +573,35 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
     return min <= 1
       ? { maxUnavailable: 1, selector, ...policy }
       : { minAvailable: Math.ceil(min / 2), selector, ...policy };
+  }
+
+  /**
+   * Checks the rendered objects, after any JSON patch applied through the escape hatch, still point at the pods:
+   * the Service, NetworkPolicy and PodDisruptionBudget select them, and the HPA targets the Deployment.
+   */
+  private validateLinks(): string[] {
+    const deployment = this.deployment.toJson();
+    const podLabels: { [key: string]: string } = deployment.spec?.template?.metadata?.labels ?? {};
+    const errors: string[] = [];
+    const selects = (selector: { [key: string]: string } | undefined) =>
+      selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+    const check = (what: string, selector: { [key: string]: string } | undefined) => {
+      if (!selects(selector)) {
+        errors.push(GantryError.format(this, what, JSON.stringify(selector ?? {}),
+          `selects no pod of the Deployment (pod labels ${JSON.stringify(podLabels)})`,
+          'remove the JSON patch that changed the selector or the pod labels'));
+      }
+    };
+    if (!selects(deployment.spec?.selector?.matchLabels)) check('deployment.spec.selector', deployment.spec?.selector?.matchLabels);
+    check('service.spec.selector', this.service.toJson().spec?.selector);
+    if (this.podDisruptionBudget) check('podDisruptionBudget.spec.selector', this.podDisruptionBudget.toJson().spec?.selector?.matchLabels);
+    if (this.networkPolicy) check('networkPolicy.spec.podSelector', this.networkPolicy.toJson().spec?.podSelector?.matchLabels);
+    const target = this._hpa?.apiObject.toJson().spec?.scaleTargetRef;
+    if (target && (target.kind !== 'Deployment' || target.name !== deployment.metadata.name)) {
+      errors.push(GantryError.format(this, 'hpa.spec.scaleTargetRef', `${target.kind}/${target.name}`,
+        `does not target the Deployment ${deployment.metadata.name}`, 'remove the JSON patch that changed the target'));
+    }
+    return errors;
   }
 
   private validateDisruptionBudget(): string[] {

@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, JsonPatch, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GoMicroservice, GoMicroserviceProps, HealthCheck, IntOrPercent } from '../../src';
@@ -97,5 +97,21 @@ describe('GoMicroservice', () => {
   test('fails when props are missing, without a TypeError', () => {
     expect(gantryError((c) => new GoMicroservice(c, 'orders', undefined as any)).message).toBe(
       "GoMicroservice 'test/orders': 'props' (undefined) are missing; pass at least { image: 'ghcr.io/acme/orders:1.4.2' }");
+  });
+});
+
+describe('GoMicroservice links', () => {
+  test('fails when a JSON patch makes the Service select no pod', () => {
+    expect(gantryError((c) => {
+      const svc = new GoMicroservice(c, 'orders', { image: IMAGE });
+      svc.service.addJsonPatch(JsonPatch.replace('/spec/selector/app.kubernetes.io~1name', 'order'));
+    }).message).toBe("GoMicroservice 'test/orders': 'service.spec.selector' ({\"app.kubernetes.io/instance\":\"orders\",\"app.kubernetes.io/name\":\"order\"}) selects no pod of the Deployment (pod labels {\"app.kubernetes.io/component\":\"server\",\"app.kubernetes.io/instance\":\"orders\",\"app.kubernetes.io/managed-by\":\"cdk8s-gantry\",\"app.kubernetes.io/name\":\"orders\",\"app.kubernetes.io/version\":\"1.4.2\"}); remove the JSON patch that changed the selector or the pod labels");
+  });
+
+  test('fails when a JSON patch points the HPA elsewhere', () => {
+    expect(gantryError((c) => {
+      const svc = new GoMicroservice(c, 'orders', { image: IMAGE, autoscaling: { maxReplicas: 4 } });
+      svc.hpa!.apiObject.addJsonPatch(JsonPatch.replace('/spec/scaleTargetRef/name', 'payments'));
+    }).message).toBe("GoMicroservice 'test/orders': 'hpa.spec.scaleTargetRef' (Deployment/payments) does not target the Deployment orders; remove the JSON patch that changed the target");
   });
 });
