@@ -106,6 +106,7 @@ project.addTask('synth', {
 project.addTask('bench', {
   description: 'Synthesis benchmark: 1, 10, 100 and 1,000 generated services',
   exec: 'ts-node --swc bench/synth-bench.ts',
+  receiveArgs: true,
 });
 
 project.npmignore?.exclude('/examples/', '/bench/', '/cdk8s.yaml', '/.ci/', '/docs/', '/.tools/');

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { transformSync } from '@swc/core';
 import * as cdk8s from 'cdk8s';
@@ -45,7 +46,7 @@ describe('README', () => {
 
   test('the complete app snippet synthesizes', () => {
     const snippet = SNIPPETS.find((s) => s.includes('app.synth()'))!;
-    const outdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'gantry-readme-'));
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-readme-'));
     process.env.CDK8S_OUTDIR = outdir;
     try {
       run(snippet, { ...cdk8s, ...gantry });

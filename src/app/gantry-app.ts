@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { toYamlStream } from '../core/yaml';
+import { toYaml, toYamlStream } from '../core/yaml';
 import { GantryError } from '../errors';
 
 /**
@@ -42,32 +42,25 @@ export class GantryApp extends App {
     fs.mkdirSync(this.outdir, { recursive: true });
     const ext = this.outputFileExtension;
     const indexed = (i: number, chart: Chart) => (hasDependantCharts ? `${String(i).padStart(4, '0')}-` : '') + Names.toDnsLabel(chart);
-    const fileOf = (json: any) => `${json.kind}.${json.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '') + ext;
+    const fileOf = (o: ApiObject) => `${o.kind}.${o.name}`.replace(/[^0-9a-zA-Z-_.]/g, '') + ext;
     switch (this.yamlOutputType) {
       case YamlOutputType.FILE_PER_APP: {
-        const docs = manifests.flatMap((m) => m.objects.map((o) => o.toJson()));
-        if (charts.length > 0) write(path.join(this.outdir, `app${ext}`), docs);
+        if (charts.length > 0) write(path.join(this.outdir, `app${ext}`), manifests.flatMap((m) => m.objects));
         break;
       }
       case YamlOutputType.FILE_PER_CHART:
-        manifests.forEach((m, i) => write(path.join(this.outdir, indexed(i, m.chart) + ext), m.objects.map((o) => o.toJson())));
+        manifests.forEach((m, i) => write(path.join(this.outdir, indexed(i, m.chart) + ext), m.objects));
         break;
       case YamlOutputType.FILE_PER_RESOURCE:
         for (const m of manifests) {
-          for (const o of m.objects) {
-            const json = o.toJson();
-            write(path.join(this.outdir, fileOf(json)), [json]);
-          }
+          for (const o of m.objects) write(path.join(this.outdir, fileOf(o)), [o]);
         }
         break;
       case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
         manifests.forEach((m, i) => {
           const dir = path.join(this.outdir, indexed(i, m.chart));
           fs.mkdirSync(dir, { recursive: true });
-          for (const o of m.objects) {
-            const json = o.toJson();
-            write(path.join(dir, fileOf(json)), [json]);
-          }
+          for (const o of m.objects) write(path.join(dir, fileOf(o)), [o]);
         });
         break;
       default:
@@ -148,6 +141,20 @@ function chartObjects(chart: Chart): ApiObject[] {
     .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
 }
 
-function write(file: string, docs: any[]): void {
-  fs.writeFileSync(file, toYamlStream(docs));
+/** Renders and writes objects in chunks of about 1 MiB, so a chart's whole output never sits in memory at once. */
+function write(file: string, objects: ApiObject[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let chunk = '';
+    objects.forEach((o, i) => {
+      chunk += (i > 0 ? '---\n' : '') + toYaml(o.toJson());
+      if (chunk.length > 1 << 20) {
+        fs.writeSync(fd, chunk);
+        chunk = '';
+      }
+    });
+    fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

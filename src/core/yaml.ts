@@ -8,5 +8,10 @@ import * as jsyaml from 'js-yaml';
  * own YAML parser would otherwise read as booleans.
  */
 export function toYamlStream(docs: any[]): string {
-  return docs.map((doc) => jsyaml.dump(doc, { noRefs: true, lineWidth: -1, sortKeys: false })).join('---\n');
+  return docs.map(toYaml).join('---\n');
+}
+
+/** One manifest as a YAML document. */
+export function toYaml(doc: any): string {
+  return jsyaml.dump(doc, { noRefs: true, lineWidth: -1, sortKeys: false });
 }

@@ -580,6 +580,12 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
    * the Service, NetworkPolicy and PodDisruptionBudget select them, and the HPA targets the Deployment.
    */
   private validateLinks(): string[] {
+    // Gantry renders every selector from `selectorLabels`, so only a JSON patch can break a link. Rendering the objects
+    // is the expensive part of synthesis, and cdk8s's App runs validations once per chart: skip it when nothing is
+    // patched. (`patches` is cdk8s's private list; if it is ever renamed, the check simply always runs.)
+    const objects = [this.deployment, this.service, this.podDisruptionBudget, this.networkPolicy, this._hpa?.apiObject];
+    if (objects.every((o) => o === undefined || (o as any).patches?.length === 0)) return [];
+
     const deployment = this.deployment.toJson();
     const podLabels: { [key: string]: string } = deployment.spec?.template?.metadata?.labels ?? {};
     const errors: string[] = [];
