@@ -70,6 +70,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   npmignoreEnabled: true,
 });
 
+// unrs-resolver (used by jest and the ESLint import resolver) 1.13.0 lists platform builds the registry here does not
+// serve, so its lock entries are incomplete and `npm ci` fails; 1.12.2 is complete on every platform.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // Type-checking belongs to the build (jsii compiles src/; `typecheck` covers tests,
 // examples and bench). Tests are transpiled by swc, which does not type-check: fast.
 project.deps.removeDependency('ts-jest');
