@@ -148,7 +148,7 @@ function write(file: string, objects: ApiObject[]): void {
     let chunk = '';
     objects.forEach((o, i) => {
       chunk += (i > 0 ? '---\n' : '') + toYaml(o.toJson());
-      if (chunk.length > 1 << 20) {
+      if (chunk.length > 1024 * 1024) {
         fs.writeSync(fd, chunk);
         chunk = '';
       }
