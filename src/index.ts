@@ -10,3 +10,5 @@ export * from './autoscaling/hpa-policy';
 export * from './autoscaling/hpa-metric';
 export * from './autoscaling/scaling-rules';
 export * from './network/ingress-peer';
+export * from './helm/helm-values';
+export * from './helm/helm-export';

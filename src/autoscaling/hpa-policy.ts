@@ -103,6 +103,7 @@ export class HpaPolicy extends Construct {
   public readonly apiObject: ApiObject;
 
   private readonly spec: any;
+  private readonly resourceTargets = new Map<string, { index: number; utilization: number }>();
 
   /**
    * @param scope the parent construct
@@ -136,6 +137,9 @@ export class HpaPolicy extends Construct {
       throw GantryError.of(this, 'cpuUtilization', 0, 'turns off the only metric, so the HPA would never scale',
         'keep a CPU target, or add \'memoryUtilization\' or \'metrics\'');
     }
+    metrics.forEach((m, index) => {
+      if (m.type === 'Resource') this.resourceTargets.set(m.resource.name, { index, utilization: m.resource.target.averageUtilization });
+    });
     this.spec = {
       minReplicas: this.minReplicas,
       maxReplicas: this.maxReplicas,
@@ -159,6 +163,22 @@ export class HpaPolicy extends Construct {
       }),
     });
     target.registerAutoscaler(this);
+  }
+
+  /**
+   * Position of the `cpu` or `memory` utilization metric in `spec.metrics`, if there is one.
+   * @internal
+   */
+  public _metricIndex(resource: string): number | undefined {
+    return this.resourceTargets.get(resource)?.index;
+  }
+
+  /**
+   * The `cpu` or `memory` utilization target, if there is one.
+   * @internal
+   */
+  public _utilization(resource: string): number | undefined {
+    return this.resourceTargets.get(resource)?.utilization;
   }
 
   private utilization(property: string, value: number): number {

@@ -2,15 +2,17 @@ import { createHash } from 'crypto';
 import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { declareServiceValues } from './go-microservice-helm';
 import { GoMicroserviceProps, SecretKeyReference } from './go-microservice-props';
 import { HealthCheck, ProbeKind } from './health-check';
 import { RollingDeployment, RolloutSpec } from './rolling-deployment';
 import { HpaPolicy, HpaPolicyOptions, IScalableWorkload } from '../autoscaling/hpa-policy';
 import { checkDns1035, checkEnvName, checkInt, checkLabelValue, checkNamespace, checkPort, checkSeconds } from '../core/checks';
-import { parseImage } from '../core/image';
+import { ImageReference, parseImage } from '../core/image';
 import { RecommendedLabels as L } from '../core/labels';
 import { cpuMillis, sizeQuantity } from '../core/quantity';
 import { GantryError } from '../errors';
+import { ValueRegistry } from '../helm/registry';
 import { IngressPeer } from '../network/ingress-peer';
 
 /**
@@ -88,6 +90,8 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
   public readonly networkPolicy?: ApiObject;
 
   private _hpa?: HpaPolicy;
+  private readonly imageReference: ImageReference;
+  private readonly hasPodAnnotations: boolean;
   private readonly replicas?: number;
   private readonly rollout: RolloutSpec;
   private readonly minAvailable?: any;
@@ -111,6 +115,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
 
     this.image = props.image;
     const image = parseImage(this, 'image', props.image);
+    this.imageReference = image;
     const version = props.version ?? (image.tag && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(image.tag) ? image.tag : undefined);
     if (version !== undefined) checkLabelValue(this, 'version', version);
     if (props.partOf !== undefined) checkLabelValue(this, 'partOf', props.partOf);
@@ -165,6 +170,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       annotations: { ...props.podAnnotations, ...(configChecksum ? { 'checksum/config': configChecksum } : {}) },
     };
     if (Object.keys(podMetadata.annotations).length === 0) delete podMetadata.annotations;
+    this.hasPodAnnotations = podMetadata.annotations !== undefined;
 
     this.deployment = new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
@@ -248,6 +254,33 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
         'keep one HpaPolicy per service');
     }
     this._hpa = hpa;
+  }
+
+  /**
+   * The key of this service's values in a Helm export: the name in camelCase (`orders-api` → `ordersApi`).
+   * @internal
+   */
+  public get _helmGroup(): string {
+    return this.name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  }
+
+  /**
+   * Declares this service's Helm values.
+   * @internal
+   */
+  public _declareHelmValues(registry: ValueRegistry): void {
+    declareServiceValues(registry, {
+      owner: this.deployment,
+      group: this._helmGroup,
+      image: this.imageReference,
+      replicas: this.replicas!,
+      hpa: this._hpa,
+      deployment: this.deployment,
+      podDisruptionBudget: this.podDisruptionBudget,
+      derivedDisruptionBudget: this.minAvailable === undefined,
+      networkPolicy: this.networkPolicy,
+      hasPodAnnotations: this.hasPodAnnotations,
+    });
   }
 
   /** The fewest pods the service runs with: the HPA's `minReplicas`, or `replicas`. */

@@ -1,0 +1,79 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { TemplateHook } from './template-hooks';
+import { GantryError } from '../errors';
+
+// What constructs declare for a Helm export: values (default and schema) and templated places in objects.
+// Declaring is cheap and happens at definition time; nothing is rendered unless a chart is exported.
+
+/** A value in values.yaml. */
+export interface ValueDeclaration {
+  /** The keys from the values root. */
+  readonly path: string[];
+  /** The JSON schema of the value. */
+  readonly schema: any;
+  /** The default. */
+  readonly defaultValue?: any;
+  /** Or: read the default from this field of this object, as synthesized. */
+  readonly defaultFrom?: { apiObject: ApiObject; pointer: string };
+}
+
+/** The templated places of one object, and the condition it is rendered under. */
+export interface ObjectTemplate {
+  readonly hooks: TemplateHook[];
+  condition?: string;
+}
+
+export class ValueRegistry {
+  private readonly declarations = new Map<string, { decl: ValueDeclaration; owner: string }>();
+  private readonly templates = new Map<ApiObject, ObjectTemplate>();
+
+  /** Declares a value. Two declarations of one key are an error. */
+  public declare(owner: IConstruct, decl: ValueDeclaration): void {
+    const key = decl.path.join('.');
+    const existing = this.declarations.get(key);
+    if (existing !== undefined) {
+      throw GantryError.of(owner, 'values', key, `is already declared by ${existing.owner}`, 'use another key');
+    }
+    this.declarations.set(key, { decl, owner: owner.node.path });
+  }
+
+  public hook(apiObject: ApiObject, hook: TemplateHook): void {
+    this.template(apiObject).hooks.push(hook);
+  }
+
+  /** Renders `apiObject` only when the template `expression` is true. */
+  public condition(apiObject: ApiObject, expression: string): void {
+    this.template(apiObject).condition = expression;
+  }
+
+  public templateOf(apiObject: ApiObject): ObjectTemplate | undefined {
+    return this.templates.get(apiObject);
+  }
+
+  public all(): ValueDeclaration[] {
+    return [...this.declarations.values()].map((d) => d.decl);
+  }
+
+  private template(apiObject: ApiObject): ObjectTemplate {
+    let t = this.templates.get(apiObject);
+    if (t === undefined) {
+      t = { hooks: [] };
+      this.templates.set(apiObject, t);
+    }
+    return t;
+  }
+}
+
+const REGISTRIES = new WeakMap<IConstruct, ValueRegistry>();
+
+/** The registry of the app `scope` belongs to. */
+export function registryOf(scope: IConstruct): ValueRegistry {
+  const root = scope.node.root;
+  let registry = REGISTRIES.get(root);
+  if (registry === undefined) {
+    registry = new ValueRegistry();
+    REGISTRIES.set(root, registry);
+  }
+  return registry;
+}

@@ -1,0 +1,131 @@
+// How a place in a synthesized object becomes Helm template text.
+//
+// The export renders each object to JSON exactly as `cdk8s synth` does, puts a unique token where a value goes
+// (as a value, a map key or a list item), dumps the YAML, then replaces each token's line with template text. The
+// text around the tokens is the plain manifest, so with default values `helm template` gives back the same objects.
+// No template library exists for this direction (JSON to Go template), so it is written here.
+
+/** A parsed JSON pointer (RFC 6901). */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) throw new Error(`not a JSON pointer: ${pointer}`);
+  return pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The value at `pointer` in `json`, or undefined. */
+export function getAt(json: any, pointer: string): any {
+  let node = json;
+  for (const key of parsePointer(pointer)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+function parentOf(json: any, pointer: string): { parent: any; key: string } {
+  const keys = parsePointer(pointer);
+  const key = keys.pop()!;
+  const parent = getAt(json, keys.length ? '/' + keys.map((k) => k.replace(/~/g, '~0').replace(/\//g, '~1')).join('/') : '');
+  if (parent === null || typeof parent !== 'object') throw new Error(`no object at the parent of ${pointer}`);
+  return { parent, key };
+}
+
+/** A reference to a value: `.Values.orders.replicas`, or `index` for keys that are not identifiers. */
+export function valuesRef(path: string[]): string {
+  return path.every((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+    ? `.Values.${path.join('.')}`
+    : `(index .Values ${path.map((k) => JSON.stringify(k)).join(' ')})`;
+}
+
+/**
+ * One templated place in one object: where the token goes, and what replaces the line that holds it.
+ */
+export interface TemplateHook {
+  /** Puts `token` into the object's JSON. */
+  place(json: any, token: string): void;
+  /** The text that replaces `line`, the whole YAML line holding `token`. */
+  render(line: string, token: string): string;
+}
+
+const leading = (line: string) => line.length - line.trimStart().length;
+
+/** The column of the key on `line` (after any list dash). */
+function keyColumn(line: string): number {
+  const m = /^(\s*)(- )*/.exec(line)!;
+  return m[0].length;
+}
+
+/** A scalar field whose value is a template expression: `replicas: {{ .Values.orders.replicas }}`. */
+export function scalarHook(pointer: string, expression: string): TemplateHook {
+  return {
+    place: (json, token) => {
+      const { parent, key } = parentOf(json, pointer);
+      parent[key] = token;
+    },
+    render: (line, token) => line.replace(token, `{{ ${expression} }}`),
+  };
+}
+
+/** A map or list field rendered from a structured value: `resources:` then `{{- toYaml ... | nindent N }}`. */
+export function structuredHook(pointer: string, expression: string): TemplateHook {
+  return {
+    place: (json, token) => {
+      const { parent, key } = parentOf(json, pointer);
+      parent[key] = token;
+    },
+    render: (line, token) => {
+      const col = keyColumn(line) + 2;
+      return `${line.slice(0, line.indexOf(token)).trimEnd()}\n${' '.repeat(col)}{{- toYaml ${expression} | nindent ${col} }}`;
+    },
+  };
+}
+
+/**
+ * Template lines at the place of a key of the map at `pointer`, indented like the map's keys. `lines` gets that
+ * indentation and returns the lines; a key of the same name already there is removed.
+ */
+export function blockHook(pointer: string, removeKeys: string[], lines: (indent: string) => string[]): TemplateHook {
+  return {
+    place: (json, token) => {
+      const map = getAt(json, pointer);
+      if (map === null || typeof map !== 'object' || Array.isArray(map)) throw new Error(`no map at ${pointer}`);
+      for (const k of removeKeys) delete map[k];
+      map[token] = 'x';
+    },
+    render: (line) => lines(' '.repeat(keyColumn(line))).join('\n'),
+  };
+}
+
+/** A map field that is there only when the structured value `expression` is not empty (`with`). */
+export function optionalMapFieldHook(pointer: string, field: string, expression: string): TemplateHook {
+  return blockHook(pointer, [field], (indent) => [
+    `${indent}{{- with ${expression} }}`,
+    `${indent}${field}:`,
+    `${indent}  {{- toYaml . | nindent ${indent.length + 2} }}`,
+    `${indent}{{- end }}`,
+  ]);
+}
+
+/** Entries of the structured value `expression` merged into the map at `pointer`. */
+export function mergeMapHook(pointer: string, expression: string): TemplateHook {
+  return blockHook(pointer, [], (indent) => [
+    `${indent}{{- with ${expression} }}`,
+    `${indent}{{- toYaml . | nindent ${indent.length} }}`,
+    `${indent}{{- end }}`,
+  ]);
+}
+
+/** Items of the list value `expression` appended to the list at `pointer`. */
+export function appendListHook(pointer: string, expression: string): TemplateHook {
+  return {
+    place: (json, token) => {
+      const list = getAt(json, pointer);
+      if (!Array.isArray(list)) throw new Error(`no list at ${pointer}`);
+      list.push(token);
+    },
+    render: (line) => {
+      const indent = ' '.repeat(leading(line));
+      return [`${indent}{{- with ${expression} }}`, `${indent}{{- toYaml . | nindent ${indent.length} }}`, `${indent}{{- end }}`].join('\n');
+    },
+  };
+}
