@@ -44,6 +44,16 @@ describe('README', () => {
     expect(objects.filter((o) => o.kind === 'Deployment').length).toBe(1);
   });
 
+  test('the HelmValues snippet exposes a value', () => {
+    const snippet = SNIPPETS.find((s) => s.includes('HelmValues.of(app).expose'))!;
+    const app = cdk8s.Testing.app();
+    const orders = new gantry.GoMicroservice(new cdk8s.Chart(app, 'orders'), 'orders', { image: 'ghcr.io/acme/orders:1.4.2' });
+    run(snippet, { ...gantry, app, orders });
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-readme-')), 'chart');
+    gantry.HelmExport.writeChart(app, { name: 'orders', version: '0.1.0', outdir });
+    expect(fs.readFileSync(path.join(outdir, 'values.yaml'), 'utf8')).toContain('  terminationGracePeriodSeconds: 30\n');
+  });
+
   test('the complete app snippet synthesizes', () => {
     const snippet = SNIPPETS.find((s) => s.includes('app.synth()'))!;
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-readme-'));

@@ -33,7 +33,7 @@ export class ValueRegistry {
     const key = decl.path.join('.');
     const existing = this.declarations.get(key);
     if (existing !== undefined) {
-      throw GantryError.of(owner, 'values', key, `is already declared by ${existing.owner}`, 'use another key');
+      throw GantryError.of(owner, 'values', key, `is declared twice, here and by ${existing.owner}`, 'expose one of them under another key');
     }
     this.declarations.set(key, { decl, owner: owner.node.path });
   }

@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { HpaPolicy } from '../autoscaling/hpa-policy';
 import { ImageReference } from '../core/image';
 import { ValueRegistry } from '../helm/registry';
@@ -10,7 +11,7 @@ import {
 
 /** What the service's values are made from. */
 export interface ServiceHelmState {
-  readonly owner: ApiObject;
+  readonly owner: IConstruct;
   readonly group: string;
   readonly image: ImageReference;
   readonly replicas: number;

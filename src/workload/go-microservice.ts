@@ -270,7 +270,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
    */
   public _declareHelmValues(registry: ValueRegistry): void {
     declareServiceValues(registry, {
-      owner: this.deployment,
+      owner: this,
       group: this._helmGroup,
       image: this.imageReference,
       replicas: this.replicas!,

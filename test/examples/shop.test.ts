@@ -89,13 +89,20 @@ describe('example: shop', () => {
         cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
       });
       expect(result.status).toBe(0);
-      const written = new Map(fs.readdirSync(out).sort().map((f) => [f, fs.readFileSync(path.join(out, f), 'utf8')]));
+      const written = new Map((fs.readdirSync(out, { recursive: true }) as string[]).sort()
+        .filter((f) => fs.statSync(path.join(out, f)).isFile())
+        .map((f) => [f, fs.readFileSync(path.join(out, f), 'utf8')]));
       fs.rmSync(out, { recursive: true });
       return written;
     };
     const first = run();
     expect(run()).toEqual(first);
-    // ... and the same bytes as GantryApp in this process.
-    expect(first).toEqual(files);
+    // ... the same manifests as GantryApp in this process, and the Helm chart beside them.
+    expect(new Map([...first].filter(([f]) => !f.startsWith('helm')))).toEqual(files);
+    expect([...first.keys()].filter((f) => f.startsWith('helm'))).toEqual([
+      'helm/shop/.helmignore', 'helm/shop/Chart.yaml', 'helm/shop/templates/NOTES.txt', 'helm/shop/templates/_helpers.tpl',
+      'helm/shop/templates/inventory.yaml', 'helm/shop/templates/orders.yaml', 'helm/shop/templates/payments.yaml',
+      'helm/shop/values.schema.json', 'helm/shop/values.yaml',
+    ]);
   }, 60_000);
 });

@@ -1,0 +1,303 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Duration, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { buildShop } from '../../examples/shop/shop';
+import {
+  GantryApp, GantryErrors, GoMicroservice, GoMicroserviceProps, HealthCheck, HelmExport, HelmValues, HpaMetric,
+  IntOrPercent, ValueType,
+} from '../../src';
+import { helmLint, helmPackage, helmTemplate, HelmTemplateOptions } from '../support/helm';
+import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
+
+afterAll(stopPodSecurityValidator);
+
+const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+const keyOf = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const byKey = (objects: any[]) => new Map(objects.map((o) => [keyOf(o), o]));
+const EXTERNAL_SECRETS = ['orders-db', 'payments-provider'].map((name) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'shop' } }));
+
+/** Every JSON path at which two renderings differ, such as `Deployment/shop/orders spec.replicas`. */
+function differences(before: any[], after: any[]): string[] {
+  const out: string[] = [];
+  const walk = (a: any, b: any, at: string) => {
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[k], b[k], at ? `${at}.${k}` : k);
+    } else {
+      out.push(at);
+    }
+  };
+  const A = byKey(before);
+  const B = byKey(after);
+  for (const k of new Set([...A.keys(), ...B.keys()])) {
+    if (!B.has(k)) out.push(`${k} removed`);
+    else if (!A.has(k)) out.push(`${k} added`);
+    else {
+      const from = out.length;
+      walk(A.get(k), B.get(k), '');
+      for (let i = from; i < out.length; i++) out[i] = `${k} ${out[i]}`;
+    }
+  }
+  return out.sort();
+}
+
+/** Synthesizes `define`'s app with GantryApp and exports it as a chart; returns both. */
+function exportApp(define: (app: App) => void): { objects: any[]; chartDir: string } {
+  const outdir = tmp('gantry-helm-dist-');
+  const app = new GantryApp({ outdir });
+  define(app);
+  app.synth();
+  const objects = fs.readdirSync(outdir).sort().flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8')).map((d) => d.toJSON()));
+  const chartDir = path.join(tmp('gantry-helm-'), 'chart');
+  HelmExport.writeChart(app, { name: 'test-chart', version: '0.1.0', outdir: chartDir });
+  return { objects, chartDir };
+}
+
+function render(chartDir: string, options: HelmTemplateOptions = {}): any[] {
+  const result = helmTemplate(chartDir, options);
+  if (!result.ok) throw new Error(result.stderr);
+  return result.objects;
+}
+
+function valuesFile(values: any): string {
+  const file = path.join(tmp('gantry-values-'), 'values.yaml');
+  fs.writeFileSync(file, JSON.stringify(values));
+  return file;
+}
+
+describe('HelmExport: the example shop', () => {
+  const { objects, chartDir } = exportApp(buildShop);
+
+  test('chart files', () => {
+    const files = ['Chart.yaml', 'values.yaml', 'values.schema.json', ...fs.readdirSync(path.join(chartDir, 'templates')).sort().map((f) => `templates/${f}`)];
+    expect(files).toEqual(['Chart.yaml', 'values.yaml', 'values.schema.json',
+      'templates/NOTES.txt', 'templates/_helpers.tpl', 'templates/inventory.yaml', 'templates/orders.yaml', 'templates/payments.yaml']);
+    for (const f of files) expect(fs.readFileSync(path.join(chartDir, f), 'utf8')).toMatchSnapshot(f);
+  });
+
+  test('helm lint --strict passes, and the chart packages', () => {
+    const lint = helmLint(chartDir);
+    expect(lint.output).not.toMatch(/\[(WARNING|ERROR)\]/);
+    expect(lint.ok).toBe(true);
+    expect(helmPackage(chartDir, tmp('gantry-pkg-')).ok).toBe(true);
+  });
+
+  test('helm template with default values renders exactly what cdk8s synth writes', () => {
+    const rendered = render(chartDir);
+    expect(rendered.length).toBe(objects.length);
+    expect(byKey(rendered)).toEqual(byKey(objects));
+  });
+
+  test('an image tag changes exactly that container\'s image', () => {
+    const after = render(chartDir, { set: { 'orders.image.tag': '1.9.0' } });
+    expect(differences(objects, after)).toEqual(['Deployment/shop/orders spec.template.spec.containers.0.image']);
+    expect(byKey(after).get('Deployment/shop/orders').spec.template.spec.containers[0].image).toBe('ghcr.io/acme-shop/orders:1.9.0');
+    const pinned = render(chartDir, { set: { 'inventory.image.digest': 'sha256:' + 'b'.repeat(64) } });
+    expect(byKey(pinned).get('Deployment/shop/inventory').spec.template.spec.containers[0].image).toBe(`ghcr.io/acme-shop/inventory@sha256:${'b'.repeat(64)}`);
+  });
+
+  test('replicas change exactly the replica count and the PodDisruptionBudget that follows it', () => {
+    const after = render(chartDir, { set: { 'payments.replicas': '6' } });
+    expect(differences(objects, after)).toEqual(['Deployment/shop/payments spec.replicas', 'PodDisruptionBudget/shop/payments spec.minAvailable']);
+    expect(byKey(after).get('Deployment/shop/payments').spec.replicas).toBe(6);
+    expect(byKey(after).get('PodDisruptionBudget/shop/payments').spec.minAvailable).toBe(3);
+  });
+
+  test('HPA bounds change exactly the HPA and the PodDisruptionBudget', () => {
+    const after = render(chartDir, { set: { 'orders.autoscaling.minReplicas': '5', 'orders.autoscaling.maxReplicas': '40', 'orders.autoscaling.cpuUtilization': '60' } });
+    expect(differences(objects, after)).toEqual([
+      'HorizontalPodAutoscaler/shop/orders spec.maxReplicas',
+      'HorizontalPodAutoscaler/shop/orders spec.metrics.1.resource.target.averageUtilization',
+      'HorizontalPodAutoscaler/shop/orders spec.minReplicas',
+      'PodDisruptionBudget/shop/orders spec.minAvailable',
+    ]);
+    const hpa = byKey(after).get('HorizontalPodAutoscaler/shop/orders');
+    expect(hpa.spec).toMatchObject({ minReplicas: 5, maxReplicas: 40 });
+    expect(byKey(after).get('PodDisruptionBudget/shop/orders').spec.minAvailable).toBe(3);
+  });
+
+  test('turning the HPA off removes it and puts replicas back on the Deployment', () => {
+    const after = render(chartDir, { set: { 'orders.autoscaling.enabled': 'false', 'orders.replicas': '6' } });
+    expect(differences(objects, after)).toEqual([
+      'Deployment/shop/orders spec.replicas',
+      'HorizontalPodAutoscaler/shop/orders removed',
+      'PodDisruptionBudget/shop/orders spec.minAvailable',
+    ]);
+    expect(byKey(after).get('Deployment/shop/orders').spec.replicas).toBe(6);
+    expect(byKey(after).get('PodDisruptionBudget/shop/orders').spec.minAvailable).toBe(3);
+  });
+
+  test('resources change exactly the container resources (merged over the defaults, as Helm merges maps)', () => {
+    const resources = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '512Mi' } };
+    const after = render(chartDir, { valuesFiles: [valuesFile({ payments: { resources } })] });
+    expect(differences(objects, after)).toEqual([
+      'Deployment/shop/payments spec.template.spec.containers.0.resources.limits.cpu',
+      'Deployment/shop/payments spec.template.spec.containers.0.resources.limits.memory',
+      'Deployment/shop/payments spec.template.spec.containers.0.resources.requests.cpu',
+      'Deployment/shop/payments spec.template.spec.containers.0.resources.requests.memory',
+    ]);
+    expect(byKey(after).get('Deployment/shop/payments').spec.template.spec.containers[0].resources).toEqual({
+      requests: { ...resources.requests, 'ephemeral-storage': '64Mi' },
+      limits: { ...resources.limits, 'ephemeral-storage': '256Mi' },
+    });
+  });
+
+  test('scheduling, extra environment and pod annotations are added where Kubernetes expects them', () => {
+    const after = render(chartDir, {
+      valuesFiles: [valuesFile({
+        orders: {
+          nodeSelector: { 'cloud.example.com/pool': 'general' },
+          tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'shop', effect: 'NoSchedule' }],
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }] }] } } },
+          extraEnv: [{ name: 'FEATURE_FLAGS', value: 'fast-checkout' }],
+          podAnnotations: { 'example.com/team': 'checkout' },
+        },
+        payments: { podAnnotations: { 'example.com/team': 'payments' } },
+      })],
+    });
+    const orders = byKey(after).get('Deployment/shop/orders').spec.template;
+    expect(orders.spec.nodeSelector).toEqual({ 'cloud.example.com/pool': 'general' });
+    expect(orders.spec.tolerations).toHaveLength(1);
+    expect(orders.spec.affinity.nodeAffinity).toBeDefined();
+    expect(orders.spec.containers[0].env.at(-1)).toEqual({ name: 'FEATURE_FLAGS', value: 'fast-checkout' });
+    expect(orders.metadata.annotations).toEqual({ 'checksum/config': expect.any(String), 'example.com/team': 'checkout' });
+    expect(byKey(after).get('Deployment/shop/payments').spec.template.metadata.annotations).toEqual({ 'example.com/team': 'payments' });
+  });
+
+  test('optional objects can be turned off, and the rest stays valid', async () => {
+    const after = render(chartDir, { set: { 'payments.disruptionBudget.enabled': 'false', 'inventory.networkPolicy.enabled': 'false' } });
+    expect(differences(objects, after)).toEqual(['NetworkPolicy/shop/inventory removed', 'PodDisruptionBudget/shop/payments removed']);
+  });
+
+  test('every object rendered under overrides passes the upstream schemas and pod security checks', async () => {
+    const renders = [
+      render(chartDir, { set: { 'orders.autoscaling.enabled': 'false', 'orders.replicas': '1', 'payments.replicas': '9' } }),
+      render(chartDir, { set: { 'orders.image.tag': '2.0.0', 'inventory.image.tag': 'v3', 'inventory.image.digest': '' } }),
+      render(chartDir, {
+        valuesFiles: [valuesFile({
+          orders: { extraEnv: [{ name: 'A', value: 'b' }], podAnnotations: { x: 'y' }, nodeSelector: { pool: 'a' } },
+          payments: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } } },
+        })],
+      }),
+    ];
+    for (const objects2 of renders) {
+      expect(objects2.flatMap((o) => schemaProblems(o))).toEqual([]);
+      expect(await podSecurityProblems([...objects2, ...EXTERNAL_SECRETS])).toEqual([]);
+    }
+    const single = byKey(renders[0]).get('PodDisruptionBudget/shop/orders').spec;
+    expect(single).toEqual(expect.objectContaining({ maxUnavailable: 1 }));
+    expect(single).not.toHaveProperty('minAvailable');
+  });
+
+  test.each([
+    ['an unknown key', { set: { 'orders.replicaCont': '3' } }, 'Additional property replicaCont is not allowed'],
+    ['a wrong type', { set: { 'payments.replicas': 'two' } }, 'payments.replicas: Invalid type. Expected: integer, given: string'],
+    ['the latest tag', { set: { 'orders.image.tag': 'latest' } }, 'orders.image.tag: Must not validate the schema (not)'],
+    ['minReplicas above maxReplicas', { set: { 'orders.autoscaling.minReplicas': '30' } }, 'orders.autoscaling.minReplicas is greater than maxReplicas'],
+    ['an extra env var without a name', { valuesFiles: [valuesFile({ orders: { extraEnv: [{ value: 'x' }] } })] }, 'name is required'],
+  ] as [string, HelmTemplateOptions, string][])('rejects %s', (_what, options, message) => {
+    const result = helmTemplate(chartDir, options);
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe('HelmExport: each GoMicroservice variant', () => {
+  const IMAGE = 'ghcr.io/acme/orders:1.4.2';
+  const VARIANTS: [string, Partial<GoMicroserviceProps>][] = [
+    ['defaults', {}],
+    ['config and secret files', { config: { 'config.yaml': 'a: 1\n' }, secretFiles: { pw: { secretName: 'db', key: 'pw' } }, podAnnotations: { a: 'b' } }],
+    ['gRPC', { grpcPort: 9000, healthChecks: { liveness: HealthCheck.grpc({ service: 'live' }), readiness: HealthCheck.grpc({ service: 'ready' }) } }],
+    ['HPA on memory and a custom metric, no CPU', {
+      autoscaling: { maxReplicas: 6, cpuUtilization: 0, memoryUtilization: 80, metrics: [HpaMetric.pods({ name: 'rps', averageValue: '10' })] },
+    }],
+    ['one replica', { replicas: 1 }],
+    ['fixed minAvailable', { replicas: 4, disruptionBudget: { minAvailable: IntOrPercent.percent(50) } }],
+    ['no PDB, no NetworkPolicy', { disruptionBudget: { enabled: false }, networkPolicy: { enabled: false } }],
+    ['digest and tag', { image: `ghcr.io/acme/orders:1.4.2@sha256:${'c'.repeat(64)}` }],
+    ['hyphenated name', { name: 'orders-api', shutdown: { timeout: Duration.seconds(40) } }],
+  ];
+
+  test.each(VARIANTS)('%s: lints, and renders what cdk8s synth writes', (_what, props) => {
+    const { objects, chartDir } = exportApp((app) => {
+      const chart = new Chart(app, 'c', { namespace: 'team' });
+      new GoMicroservice(chart, 'orders', { image: IMAGE, ...props });
+    });
+    expect(helmLint(chartDir).ok).toBe(true);
+    expect(byKey(render(chartDir))).toEqual(byKey(objects));
+  });
+
+  test('a hyphenated service name is camelCased in values', () => {
+    const { chartDir } = exportApp((app) => new GoMicroservice(new Chart(app, 'c'), 'orders-api', { image: IMAGE }));
+    const after = render(chartDir, { set: { 'ordersApi.replicas': '3' } });
+    expect(after.find((o) => o.kind === 'Deployment').spec.replicas).toBe(3);
+  });
+});
+
+describe('HelmValues.expose', () => {
+  test('exposes any field with its synthesized value as default', () => {
+    const { objects, chartDir } = exportApp((app) => {
+      const svc = new GoMicroservice(new Chart(app, 'c'), 'orders', { image: 'ghcr.io/acme/orders:1.4.2' });
+      HelmValues.of(app).expose({
+        key: 'orders.terminationGracePeriodSeconds', apiObject: svc.deployment,
+        field: '/spec/template/spec/terminationGracePeriodSeconds', type: ValueType.INTEGER, description: 'Seconds to shut down',
+      });
+      HelmValues.of(app).expose({ key: 'platform.serviceType', apiObject: svc.service, field: '/spec/type', type: ValueType.STRING });
+    });
+    const values = fs.readFileSync(path.join(chartDir, 'values.yaml'), 'utf8');
+    expect(values).toContain('terminationGracePeriodSeconds: 30');
+    expect(values).toContain('serviceType: ClusterIP');
+    const schema = JSON.parse(fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'));
+    expect(schema.properties.orders.properties.terminationGracePeriodSeconds).toEqual({ type: 'integer', description: 'Seconds to shut down' });
+    expect(byKey(render(chartDir))).toEqual(byKey(objects));
+    const after = render(chartDir, { set: { 'orders.terminationGracePeriodSeconds': '90', 'platform.serviceType': 'NodePort' } });
+    expect(differences(objects, after)).toEqual(['Deployment//orders spec.template.spec.terminationGracePeriodSeconds', 'Service//orders spec.type']);
+    expect(helmTemplate(chartDir, { set: { 'orders.terminationGracePeriodSeconds': 'soon' } }).ok).toBe(false);
+  });
+
+  test('fails when the field does not exist', () => {
+    const app = Testing.app();
+    const svc = new GoMicroservice(new Chart(app, 'c'), 'orders', { image: 'ghcr.io/acme/orders:1.4.2' });
+    HelmValues.of(app).expose({ key: 'orders.priority', apiObject: svc.deployment, field: '/spec/template/spec/priorityClassName', type: ValueType.STRING });
+    let error: any;
+    try {
+      HelmExport.writeChart(app, { name: 'x', version: '1.0.0', outdir: tmp('gantry-helm-') });
+    } catch (e) {
+      error = e;
+    }
+    expect(GantryErrors.isGantryError(error)).toBe(true);
+    expect(error.message).toBe("ApiObject 'c/orders/Deployment': 'values.orders.priority' (/spec/template/spec/priorityClassName) points to no field of the synthesized object; give the pointer of a field the object has");
+  });
+
+  test.each([
+    ['a key with spaces', { key: 'orders.log level', field: '/spec/type' },
+      "ApiObject 'c/orders/Service': 'key' (orders.log level) is not a values key (names of letters, digits, '_' and '-', separated by dots); use a key such as 'orders.priorityClassName'"],
+    ['a field that is not a pointer', { key: 'orders.type', field: 'spec.type' },
+      "ApiObject 'c/orders/Service': 'field' (spec.type) is not a JSON pointer; use a pointer such as '/spec/template/spec/priorityClassName'"],
+    ['a key that a service already declares', { key: 'orders.replicas', field: '/spec/type' },
+      "GoMicroservice 'c/orders': 'values' (orders.replicas) is declared twice, here and by c/orders/Service; expose one of them under another key"],
+  ] as [string, { key: string; field: string }, string][])('fails when given %s', (_what, { key, field }, message) => {
+    const app = Testing.app();
+    const svc = new GoMicroservice(new Chart(app, 'c'), 'orders', { image: 'ghcr.io/acme/orders:1.4.2' });
+    let error: any;
+    try {
+      HelmValues.of(app).expose({ key, apiObject: svc.service, field, type: ValueType.STRING });
+      HelmExport.writeChart(app, { name: 'x', version: '1.0.0', outdir: tmp('gantry-helm-') });
+    } catch (e) {
+      error = e;
+    }
+    expect(GantryErrors.isGantryError(error)).toBe(true);
+    expect(error.message).toBe(message);
+  });
+
+  test.each([
+    ['a chart name with capitals', { name: 'Shop', version: '1.0.0' }, "App '': 'name' (Shop) is not a valid chart name (lowercase letters, digits and '-', at most 53); use a name such as 'shop'"],
+    ['a version that is not SemVer', { name: 'shop', version: '1.0' }, "App '': 'version' (1.0) is not a SemVer 2 version, which Helm requires; use a version such as '0.1.0'"],
+  ])('fails when given %s', (_what, options, message) => {
+    const app = Testing.app();
+    new GoMicroservice(new Chart(app, 'c'), 'orders', { image: 'ghcr.io/acme/orders:1.4.2' });
+    expect(() => HelmExport.writeChart(app, { ...options, outdir: tmp('gantry-helm-') })).toThrow(message);
+  });
+});
