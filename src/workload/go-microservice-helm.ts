@@ -73,7 +73,8 @@ export function declareServiceValues(registry: ValueRegistry, s: ServiceHelmStat
   }
 
   declare(['resources'], {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
       requests: { type: 'object', additionalProperties: QUANTITY },
       limits: { type: 'object', additionalProperties: QUANTITY },
@@ -85,7 +86,9 @@ export function declareServiceValues(registry: ValueRegistry, s: ServiceHelmStat
   declare(['extraEnv'], {
     type: 'array',
     items: {
-      type: 'object', required: ['name'], additionalProperties: false,
+      type: 'object',
+      required: ['name'],
+      additionalProperties: false,
       properties: { name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, value: { type: 'string' }, valueFrom: { type: 'object' } },
     },
     description: 'Environment variables added after those the chart defines',

@@ -32,9 +32,7 @@ function differences(before: any[], after: any[]): string[] {
   const A = byKey(before);
   const B = byKey(after);
   for (const k of new Set([...A.keys(), ...B.keys()])) {
-    if (!B.has(k)) out.push(`${k} removed`);
-    else if (!A.has(k)) out.push(`${k} added`);
-    else {
+    if (!B.has(k)) {out.push(`${k} removed`);} else if (!A.has(k)) {out.push(`${k} added`);} else {
       const from = out.length;
       walk(A.get(k), B.get(k), '');
       for (let i = from; i < out.length; i++) out[i] = `${k} ${out[i]}`;
@@ -241,8 +239,11 @@ describe('HelmValues.expose', () => {
     const { objects, chartDir } = exportApp((app) => {
       const svc = new GoMicroservice(new Chart(app, 'c'), 'orders', { image: 'ghcr.io/acme/orders:1.4.2' });
       HelmValues.of(app).expose({
-        key: 'orders.terminationGracePeriodSeconds', apiObject: svc.deployment,
-        field: '/spec/template/spec/terminationGracePeriodSeconds', type: ValueType.INTEGER, description: 'Seconds to shut down',
+        key: 'orders.terminationGracePeriodSeconds',
+        apiObject: svc.deployment,
+        field: '/spec/template/spec/terminationGracePeriodSeconds',
+        type: ValueType.INTEGER,
+        description: 'Seconds to shut down',
       });
       HelmValues.of(app).expose({ key: 'platform.serviceType', apiObject: svc.service, field: '/spec/type', type: ValueType.STRING });
     });
