@@ -157,10 +157,51 @@ const targets = rows.filter((r) => r.app === 'gantry' && r.services === TARGET.s
   return { structure: r.structure, wallMs, rssMiB, met };
 });
 
+// Helm: the same apps exported as charts, and `helm template` on them (a fresh helm process each run, as in CI).
+const helm = path.join(root, '.tools', 'bin', 'helm');
+interface HelmRow { services: number; gantryMs?: number; exportMs?: number; helmMs?: number; error?: string }
+const helmRows: HelmRow[] = [];
+if (!fs.existsSync(helm)) {
+  log(`  helm is not installed at ${helm}: run 'npx projen tools' to compare with helm template`);
+} else {
+  const homes = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-helm-home-'));
+  const env = { ...process.env, HELM_CACHE_HOME: homes, HELM_CONFIG_HOME: homes, HELM_DATA_HOME: homes };
+  for (const services of sizes) {
+    const row: HelmRow = { services };
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-'));
+    const chartDir = path.join(outdir, 'chart');
+    try {
+      const child = spawnSync(process.execPath, [tsNode, '--swc', worker, 'gantry', 'single', String(services), outdir, chartDir], {
+        cwd: root, encoding: 'utf8', timeout: TIMEOUT_MS,
+      });
+      if (child.status !== 0) throw new Error(child.stderr.trim().split('\n').slice(-3).join(' | '));
+      const result = JSON.parse(child.stdout.trim().split('\n').pop()!);
+      row.exportMs = result.exportMs;
+      row.gantryMs = rows.find((r) => r.app === 'gantry' && r.structure === 'single' && r.services === services)?.median?.wallMs;
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = process.hrtime.bigint();
+        const h = spawnSync(helm, ['template', 'bench', chartDir], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (h.status !== 0) throw new Error(h.stderr.trim());
+      }
+      row.helmMs = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+      log(`  helm template ${services}: ${row.helmMs.toFixed(0)} ms (export ${row.exportMs!.toFixed(0)} ms)`);
+    } catch (e) {
+      row.error = (e as Error).message;
+      log(`  helm ${services}: FAILED: ${row.error}`);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+    helmRows.push(row);
+  }
+  fs.rmSync(homes, { recursive: true, force: true });
+}
+
 if (json) {
   const machine = { node: process.version, platform: `${os.type()} ${os.release()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
   const loadavg = { before: loadBefore, after: loadAfter };
-  console.log(JSON.stringify({ date: new Date().toISOString(), machine, loadavg, runs: RUNS, target: TARGET, rows, targets }, null, 2));
+  console.log(JSON.stringify({ date: new Date().toISOString(), machine, loadavg, runs: RUNS, target: TARGET, rows, targets, helm: helmRows }, null, 2));
 } else {
   const header = ['services', 'app', 'structure', 'objects', 'wall ms', 'define ms', 'synth ms', 'CPU (sys) ms', 'load ms', 'peak RSS MiB', 'bytes written', 'runs'];
   const table = rows.map((r) => {
@@ -188,4 +229,20 @@ if (json) {
   if (targets.length === 0) console.log(`Target (${target}): not measured, --sizes must include ${TARGET.services}`);
   else if (targets.every((t) => t.met)) console.log(`Target (${target}): MET by every GantryApp structure`);
   else console.log(`Target (${target}): MISSED by ${targets.filter((t) => !t.met).map((t) => t.structure).join(', ')}`);
+
+  if (helmRows.length > 0) {
+    console.log();
+    console.log('Helm: the single-chart app exported as a chart, then `helm template` of it (median of 3, helm start-up included).');
+    console.log('services  Gantry synth ms  chart export ms  helm template ms  Gantry / helm');
+    for (const h of helmRows) {
+      const ratio = h.gantryMs !== undefined && h.helmMs !== undefined ? (h.gantryMs / h.helmMs).toFixed(2) : '-';
+      const cell = (x: number | undefined, w: number) => (x === undefined ? '-' : x.toFixed(0)).padStart(w);
+      console.log(`${h.services.toLocaleString('en-US').padEnd(8)}  ${cell(h.gantryMs, 15)}  ${cell(h.exportMs, 15)}  ${cell(h.helmMs, 16)}  ${ratio.padStart(13)}${h.error ? `  FAILED: ${h.error}` : ''}`);
+    }
+    const last = helmRows.find((h) => h.services === TARGET.services);
+    if (last?.gantryMs !== undefined && last.helmMs !== undefined) {
+      console.log(`Goal (Gantry synthesizes ${TARGET.services.toLocaleString('en-US')} services no slower than helm template renders them): `
+        + `${last.gantryMs <= last.helmMs ? 'MET' : 'MISSED'} (${last.gantryMs.toFixed(0)} ms against ${last.helmMs.toFixed(0)} ms)`);
+    }
+  }
 }

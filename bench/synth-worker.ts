@@ -1,10 +1,11 @@
 /**
  * One benchmark measurement, run in its own process by `synth-bench.ts` (or by hand, e.g. under `node --cpu-prof`):
  *
- *   ts-node --swc bench/synth-worker.ts <gantry|cdk8s> <per-service|single> <services> <outdir>
+ *   ts-node --swc bench/synth-worker.ts <gantry|cdk8s> <per-service|single> <services> <outdir> [<chartdir>]
  *
  * Loads cdk8s and the library, defines <services> generated GoMicroservices (one Chart each, or all in one Chart),
- * synthesizes them into <outdir>, and prints one JSON line with the times (ms) and the peak RSS (KiB).
+ * synthesizes them into <outdir>, and prints one JSON line with the times (ms) and the peak RSS (KiB). With
+ * <chartdir>, it then also exports the app as a Helm chart there, timed apart (`exportMs`).
  */
 import type * as Cdk8s from 'cdk8s';
 import type * as Gantry from '../src';
@@ -22,7 +23,7 @@ const gantry: typeof Gantry = require('../src');
 const t1 = process.hrtime.bigint();
 const loadRssKiB = process.resourceUsage().maxRSS;
 
-const [appKind, structure, countArg, outdir] = process.argv.slice(2);
+const [appKind, structure, countArg, outdir, chartDir] = process.argv.slice(2);
 const services = Number(countArg);
 if (!['gantry', 'cdk8s'].includes(appKind) || !['per-service', 'single'].includes(structure)
   || !Number.isInteger(services) || services < 1 || !outdir) {
@@ -61,6 +62,13 @@ const cpu = process.cpuUsage(cpu0);
 // Peak RSS of the whole process (node, ts-node and swc included), read as soon as the work is done.
 const maxRssKiB = process.resourceUsage().maxRSS;
 
+let exportMs: number | undefined;
+if (chartDir) {
+  const t5 = process.hrtime.bigint();
+  gantry.HelmExport.writeChart(app, { name: 'bench', version: '0.1.0', outdir: chartDir });
+  exportMs = ms(t5, process.hrtime.bigint());
+}
+
 const objectsInTree = app.node.findAll().filter((c) => c instanceof cdk8s.ApiObject).length;
 console.log(JSON.stringify({
   bootMs,
@@ -73,6 +81,7 @@ console.log(JSON.stringify({
   loadRssKiB,
   maxRssKiB,
   objectsInTree,
+  exportMs,
   // The define + synth window on the monotonic clock, in µs: the clock of `node --cpu-prof` timestamps.
   windowUs: [Number(t2 / 1000n), Number(t4 / 1000n)],
 }));
