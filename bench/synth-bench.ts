@@ -181,7 +181,7 @@ if (!fs.existsSync(helm)) {
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const t0 = process.hrtime.bigint();
-        const h = spawnSync(helm, ['template', 'bench', chartDir], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
+        const h = spawnSync(helm, ['template', 'bench', chartDir], { env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
         times.push(Number(process.hrtime.bigint() - t0) / 1e6);
         if (h.status !== 0) throw new Error(h.stderr.trim());
       }
@@ -237,7 +237,8 @@ if (json) {
     for (const h of helmRows) {
       const ratio = h.gantryMs !== undefined && h.helmMs !== undefined ? (h.gantryMs / h.helmMs).toFixed(2) : '-';
       const cell = (x: number | undefined, w: number) => (x === undefined ? '-' : x.toFixed(0)).padStart(w);
-      console.log(`${h.services.toLocaleString('en-US').padEnd(8)}  ${cell(h.gantryMs, 15)}  ${cell(h.exportMs, 15)}  ${cell(h.helmMs, 16)}  ${ratio.padStart(13)}${h.error ? `  FAILED: ${h.error}` : ''}`);
+      const cells = [cell(h.gantryMs, 15), cell(h.exportMs, 15), cell(h.helmMs, 16), ratio.padStart(13)];
+      console.log(`${h.services.toLocaleString('en-US').padEnd(8)}  ${cells.join('  ')}${h.error ? `  FAILED: ${h.error}` : ''}`);
     }
     const last = helmRows.find((h) => h.services === TARGET.services);
     if (last?.gantryMs !== undefined && last.helmMs !== undefined) {
