@@ -201,7 +201,8 @@ if (!fs.existsSync(helm)) {
 if (json) {
   const machine = { node: process.version, platform: `${os.type()} ${os.release()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
   const loadavg = { before: loadBefore, after: loadAfter };
-  console.log(JSON.stringify({ date: new Date().toISOString(), machine, loadavg, runs: RUNS, target: TARGET, rows, targets, helm: helmRows }, null, 2));
+  const report = { date: new Date().toISOString(), machine, loadavg, runs: RUNS, target: TARGET, rows, targets, helm: helmRows };
+  console.log(JSON.stringify(report, null, 2));
 } else {
   const header = ['services', 'app', 'structure', 'objects', 'wall ms', 'define ms', 'synth ms', 'CPU (sys) ms', 'load ms', 'peak RSS MiB', 'bytes written', 'runs'];
   const table = rows.map((r) => {
