@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { buildShop } from '../../examples/shop/shop';
 import {
   GantryApp, GantryErrors, GoMicroservice, GoMicroserviceProps, HealthCheck, HelmExport, HelmValues, HpaMetric,
-  IntOrPercent, ValueType,
+  IntOrPercent, RollingDeployment, ValueType,
 } from '../../src';
 import { helmLint, helmPackage, helmTemplate, HelmTemplateOptions } from '../support/helm';
 import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
@@ -53,9 +53,11 @@ function exportApp(define: (app: App) => void): { objects: any[]; chartDir: stri
   return { objects, chartDir };
 }
 
+/** `helm template`'s objects; each one is checked against the upstream schema (no unknown fields) here. */
 function render(chartDir: string, options: HelmTemplateOptions = {}): any[] {
   const result = helmTemplate(chartDir, options);
   if (!result.ok) throw new Error(result.stderr);
+  expect(result.objects.flatMap((o) => schemaProblems(o))).toEqual([]);
   return result.objects;
 }
 
@@ -216,6 +218,7 @@ describe('HelmExport: each GoMicroservice variant', () => {
     ['no PDB, no NetworkPolicy', { disruptionBudget: { enabled: false }, networkPolicy: { enabled: false } }],
     ['digest and tag', { image: `ghcr.io/acme/orders:1.4.2@sha256:${'c'.repeat(64)}` }],
     ['hyphenated name', { name: 'orders-api', shutdown: { timeout: Duration.seconds(40) } }],
+    ['recreate strategy', { strategy: RollingDeployment.recreate({ minReady: Duration.seconds(0) }) }],
   ];
 
   test.each(VARIANTS)('%s: lints, and renders what cdk8s synth writes', (_what, props) => {
@@ -224,6 +227,17 @@ describe('HelmExport: each GoMicroservice variant', () => {
       new GoMicroservice(chart, 'orders', { image: IMAGE, ...props });
     });
     expect(helmLint(chartDir).ok).toBe(true);
+    expect(byKey(render(chartDir))).toEqual(byKey(objects));
+  });
+
+  test('objects outside services go into a template per chart, unchanged', () => {
+    const { objects, chartDir } = exportApp((app) => {
+      const chart = new Chart(app, 'platform');
+      new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+      new GoMicroservice(new Chart(app, 'svc', { namespace: 'team' }), 'orders', { image: IMAGE });
+    });
+    expect(fs.readdirSync(path.join(chartDir, 'templates')).sort()).toEqual(['NOTES.txt', '_helpers.tpl', 'orders.yaml', 'platform.yaml']);
+    expect(fs.readFileSync(path.join(chartDir, 'templates', 'platform.yaml'), 'utf8')).not.toContain('{{');
     expect(byKey(render(chartDir))).toEqual(byKey(objects));
   });
 
