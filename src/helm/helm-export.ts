@@ -57,7 +57,6 @@ function isValuesSource(c: IConstruct): c is IHelmValuesSource {
 }
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-const DECLARED = new WeakSet<IConstruct>();
 
 /**
  * Exports Gantry apps as Helm v3 charts whose `helm template`, with default values, renders exactly the objects
@@ -76,7 +75,7 @@ export class HelmExport {
     new HelmExport(scope, options).write();
   }
 
-  private readonly registry: ValueRegistry;
+  private registry: ValueRegistry;
 
   private constructor(private readonly scope: IConstruct, private readonly options: HelmChartOptions) {
     this.registry = registryOf(scope);
@@ -97,11 +96,10 @@ export class HelmExport {
       throw GantryError.of(this.scope, 'scope', this.scope.node.path, 'holds no chart', 'export an app, or a Chart');
     }
 
-    for (const c of root.node.findAll()) {
-      if (isValuesSource(c) && !DECLARED.has(c)) {
-        DECLARED.add(c);
-        c._declareHelmValues(this.registry);
-      }
+    const objects = new Set(inScope.flatMap((chart) => chartObjects(chart)));
+    this.registry = this.registry.forObjects(objects);
+    for (const c of this.scope.node.findAll()) {
+      if (isValuesSource(c)) c._declareHelmValues(this.registry);
     }
 
     const files = new Map<string, string[]>();

@@ -51,6 +51,21 @@ export class ValueRegistry {
     return this.templates.get(apiObject);
   }
 
+  /**
+   * A registry for one export: the declarations and templated places of the objects in `objects` only. Each export
+   * starts from one, so that constructs declare their values afresh and exports of different scopes do not collide.
+   */
+  public forObjects(objects: Set<ApiObject>): ValueRegistry {
+    const copy = new ValueRegistry();
+    for (const [key, d] of this.declarations) {
+      if (d.decl.defaultFrom === undefined || objects.has(d.decl.defaultFrom.apiObject)) copy.declarations.set(key, d);
+    }
+    for (const [o, t] of this.templates) {
+      if (objects.has(o)) copy.templates.set(o, { hooks: [...t.hooks], condition: t.condition });
+    }
+    return copy;
+  }
+
   public all(): ValueDeclaration[] {
     return [...this.declarations.values()].map((d) => d.decl);
   }

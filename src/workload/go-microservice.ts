@@ -12,6 +12,8 @@ import { ImageReference, parseImage } from '../core/image';
 import { RecommendedLabels as L } from '../core/labels';
 import { cpuMillis, sizeQuantity } from '../core/quantity';
 import { GantryError } from '../errors';
+import { Environment } from '../gitops/environment';
+import { applyOverrides, SYNC_WAVES } from '../gitops/overrides';
 import { ValueRegistry } from '../helm/registry';
 import { IngressPeer } from '../network/ingress-peer';
 
@@ -34,6 +36,7 @@ const GOMAXPROCS = 'GOMAXPROCS';
 const GOMEMLIMIT = 'GOMEMLIMIT';
 const SHUTDOWN_TIMEOUT = 'SHUTDOWN_TIMEOUT';
 const SHUTDOWN_DRAIN_DELAY = 'SHUTDOWN_DRAIN_DELAY';
+const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 const SECRET_LIKE = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIALS?)$/;
 
 /** Names in use per namespace, per app, to refuse two services that would write the same objects. */
@@ -106,9 +109,11 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
     if (props === undefined || props === null || typeof props !== 'object') {
       throw GantryError.of(this, 'props', props, 'are missing', 'pass at least { image: \'ghcr.io/acme/orders:1.4.2\' }');
     }
+    const environment = Environment.of(this);
+    if (environment !== undefined) props = applyOverrides(props, environment.overridesFor(props.name ?? id));
     this.name = props.name ?? id;
     checkDns1035(this, 'name', this.name, 50);
-    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? environment?.namespace;
     if (this.namespace !== undefined) checkNamespace(this, 'namespace', this.namespace);
     this.scaleTargetName = this.name;
     this.claimName();
@@ -143,12 +148,18 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
     this.replicas = props.replicas ?? 2;
     this.rollout = (props.strategy ?? RollingDeployment.rollingUpdate()).bind(this);
 
-    const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...this.labels } });
+    // Under an Environment (GitOps), each object carries its Argo CD sync wave.
+    const metadata = (kind: string, name: string) => ({
+      name,
+      namespace: this.namespace,
+      labels: { ...this.labels },
+      annotations: environment ? { [SYNC_WAVE]: SYNC_WAVES[kind] } : undefined,
+    });
 
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: metadata(this.name),
+      metadata: metadata('ServiceAccount', this.name),
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
     });
 
@@ -159,7 +170,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       this.configMap = new ApiObject(this, 'Config', {
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: metadata(`${this.name}-config`),
+        metadata: metadata('ConfigMap', `${this.name}-config`),
         data,
       });
     }
@@ -175,7 +186,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
     this.deployment = new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: metadata(this.name),
+      metadata: metadata('Deployment', this.name),
       spec: Lazy.any({
         produce: () => ({
           // With an HPA, `replicas` is left out so that a GitOps sync does not reset what the HPA chose.
@@ -190,7 +201,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: metadata(this.name),
+      metadata: metadata('Service', this.name),
       spec: {
         type: 'ClusterIP',
         selector: { ...this.selectorLabels },
@@ -211,7 +222,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       this.podDisruptionBudget = new ApiObject(this, 'DisruptionBudget', {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
-        metadata: metadata(this.name),
+        metadata: metadata('PodDisruptionBudget', this.name),
         spec: Lazy.any({ produce: () => this.renderPdbSpec() }),
       });
     }
@@ -221,7 +232,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
-        metadata: metadata(this.name),
+        metadata: metadata('NetworkPolicy', this.name),
         spec: this.renderNetworkPolicySpec(netpol.allowFrom, netpol.monitoringNamespace),
       });
     }
@@ -254,6 +265,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
         'keep one HpaPolicy per service');
     }
     this._hpa = hpa;
+    if (Environment.of(this) !== undefined) hpa.apiObject.metadata.addAnnotation(SYNC_WAVE, SYNC_WAVES.HorizontalPodAutoscaler);
   }
 
   /**

@@ -1,0 +1,65 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ArgoProject } from './argo-project';
+import { ArgoSyncOptions } from './argo-sync';
+import { Environment } from './environment';
+import { checkInt, checkSeconds } from '../core/checks';
+import { GantryError } from '../errors';
+
+// What an Application and an ApplicationSet's template share: sync policy and ignored differences.
+
+function goDuration(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+}
+
+/** `spec.syncPolicy`, with `RespectIgnoreDifferences` when something is ignored. */
+export function syncPolicy(scope: IConstruct, options: ArgoSyncOptions, ignoresDifferences: boolean): any {
+  const limit = options.retryLimit ?? 5;
+  checkInt(scope, 'sync.retryLimit', limit, 0, 100);
+  const backoff = checkSeconds(scope, 'sync.retryBackoff', options.retryBackoff ?? Duration.seconds(5), 1, 3600);
+  const maxBackoff = checkSeconds(scope, 'sync.retryMaxBackoff', options.retryMaxBackoff ?? Duration.minutes(3), backoff, 86400);
+  const syncOptions = [
+    ...(options.createNamespace ? ['CreateNamespace=true'] : []),
+    ...((options.pruneLast ?? true) ? ['PruneLast=true'] : []),
+    ...(options.serverSideApply ? ['ServerSideApply=true'] : []),
+    ...(ignoresDifferences ? ['RespectIgnoreDifferences=true'] : []),
+  ];
+  return {
+    automated: (options.automated ?? true) ? { prune: options.prune ?? true, selfHeal: options.selfHeal ?? true } : undefined,
+    syncOptions: syncOptions.length ? syncOptions : undefined,
+    retry: { limit, backoff: { duration: goDuration(backoff), factor: 2, maxDuration: goDuration(maxBackoff) } },
+  };
+}
+
+/**
+ * The Deployments whose replica count an HPA owns, in the environments given: Argo CD ignores `/spec/replicas` there
+ * (they leave it out anyway; this keeps a replica count set by hand or by an older release from being reset).
+ */
+export function hpaManagedDeployments(environments: Environment[], withNamespace: boolean): any[] {
+  const seen = new Map<string, any>();
+  for (const env of environments) {
+    for (const c of env.node.findAll()) {
+      const svc = c as any;
+      if (svc.hpa !== undefined && svc.deployment instanceof ApiObject && svc.scaleTargetKind === 'Deployment') {
+        const entry: any = { group: 'apps', kind: 'Deployment', name: svc.scaleTargetName, jsonPointers: ['/spec/replicas'] };
+        if (withNamespace) entry.namespace = env.namespace;
+        seen.set(`${entry.namespace ?? ''}/${entry.name}`, entry);
+      }
+    }
+  }
+  return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
+}
+
+/** Checks that the project lets the environment be deployed, and creates its namespace if asked. */
+export function checkDestination(scope: IConstruct, project: ArgoProject, env: Environment, options: ArgoSyncOptions): void {
+  if (!project.allows(env)) {
+    const allowed = project.environments.map((e) => `${e.cluster}/${e.namespace}`).join(', ');
+    throw GantryError.of(scope, 'environment', `${env.name} (${env.cluster}/${env.namespace})`,
+      `is not a destination of project ${project.name} (it allows ${allowed || 'none'})`,
+      `add the environment to the project's 'environments', or use a project that has it`);
+  }
+  if (options.createNamespace && !project.clusterResources.some((k) => k.group === '' && k.kind === 'Namespace')) {
+    throw GantryError.of(scope, 'sync.createNamespace', true, `needs project ${project.name} to allow the cluster-scoped kind Namespace`,
+      'add { group: \'\', kind: \'Namespace\' } to the project\'s clusterResources, or create the namespace outside Argo CD');
+  }
+}

@@ -1,0 +1,159 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkDestination, hpaManagedDeployments, syncPolicy } from './application-spec';
+import { ArgoProject } from './argo-project';
+import { ArgoSyncOptions } from './argo-sync';
+import { Environment } from './environment';
+import { checkRepoPath, checkRepoUrl, checkRevision } from './git';
+import { checkDns1035 } from '../core/checks';
+import { GantryError } from '../errors';
+
+/** Where an ApplicationSet takes its environments from. */
+export enum ApplicationSetGenerator {
+  /** A list generator with one element per environment (name, cluster, namespace, revision, path). */
+  LIST = 'list',
+  /**
+   * A cluster generator: one Application per cluster secret labelled `gantry.dev/environment: <name>`, for fleets
+   * where clusters come and go. Each environment's namespace, revision and path go in the selector's values.
+   */
+  CLUSTERS = 'clusters',
+}
+
+/**
+ * Properties of an ArgoApplicationSet.
+ */
+export interface ArgoApplicationSetProps {
+  /** The environments to generate Applications for. */
+  readonly environments: Environment[];
+
+  /** The project of the generated Applications; every environment must be one of its destinations. */
+  readonly project: ArgoProject;
+
+  /** The Git repository Gantry's output is committed to. */
+  readonly repoURL: string;
+
+  /**
+   * The revision to track where an environment sets none.
+   * @default 'main'
+   */
+  readonly revision?: string;
+
+  /**
+   * The folder holding one folder of manifests per environment.
+   * @default 'dist'
+   */
+  readonly pathPrefix?: string;
+
+  /**
+   * Where the environments come from.
+   * @default ApplicationSetGenerator.LIST
+   */
+  readonly generator?: ApplicationSetGenerator;
+
+  /**
+   * The ApplicationSet's name; generated Applications are `<name>-<environment>`.
+   * @default - the project name
+   */
+  readonly name?: string;
+
+  /**
+   * How the generated Applications sync.
+   * @default - automated with prune and selfHeal, PruneLast, 5 retries with backoff from 5s to 3m
+   */
+  readonly sync?: ArgoSyncOptions;
+}
+
+/**
+ * An Argo CD `ApplicationSet` that generates one Application per environment (or per labelled cluster): the way to
+ * run a fleet. Go templates with `missingkey=error`, so a missing parameter fails instead of rendering empty.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/
+ */
+export class ArgoApplicationSet extends Construct {
+  /** The ApplicationSet's name. */
+  public readonly name: string;
+  /** The ApplicationSet object. */
+  public readonly apiObject: ApiObject;
+
+  /**
+   * @param scope usually the chart of the Argo CD objects
+   * @param id the construct id
+   * @param props the application set
+   */
+  constructor(scope: Construct, id: string, props: ArgoApplicationSetProps) {
+    super(scope, id);
+    const { project } = props;
+    this.name = props.name ?? project.name;
+    checkDns1035(this, 'name', this.name);
+    if (props.environments.length === 0) {
+      throw GantryError.of(this, 'environments', '[]', 'is empty, so no Application is generated', 'list the environments to deploy');
+    }
+    checkRepoUrl(this, 'repoURL', props.repoURL);
+    if (!project.sourceRepos.includes(props.repoURL)) {
+      throw GantryError.of(this, 'repoURL', props.repoURL, `is not a source repository of project ${project.name} (${project.sourceRepos.join(', ')})`,
+        'add it to the project\'s sourceRepos, or use one of those');
+    }
+    const prefix = props.pathPrefix ?? 'dist';
+    checkRepoPath(this, 'pathPrefix', prefix);
+    const sync = props.sync ?? {};
+    syncPolicy(this, sync, false);
+    const elements = props.environments.map((env) => {
+      checkDestination(this, project, env, sync);
+      const revision = env.revision ?? props.revision ?? 'main';
+      checkRevision(this, `environments.${env.name}.revision`, revision);
+      return { env: env.name, namespace: env.namespace, revision, path: `${prefix}/${env.name}`, server: env.cluster.server, clusterName: env.cluster.name };
+    });
+    const generator = props.generator ?? ApplicationSetGenerator.LIST;
+    if (generator === ApplicationSetGenerator.LIST && new Set(elements.map((e) => `${e.server ?? e.clusterName}/${e.namespace}`)).size !== elements.length) {
+      throw GantryError.of(this, 'environments', elements.map((e) => e.env).join(', '), 'has two environments with the same cluster and namespace',
+        'give each environment its own namespace or cluster');
+    }
+    const byServer = elements.every((e) => e.server !== undefined);
+
+    const generators = generator === ApplicationSetGenerator.LIST
+      ? [{ list: { elements: elements.map((e) => (byServer ? { env: e.env, namespace: e.namespace, revision: e.revision, path: e.path, server: e.server } : { env: e.env, namespace: e.namespace, revision: e.revision, path: e.path, cluster: e.clusterName })) } }]
+      : elements.map((e) => ({
+        clusters: {
+          selector: { matchLabels: { 'gantry.dev/environment': e.env } },
+          values: { env: e.env, namespace: e.namespace, revision: e.revision, path: e.path },
+        },
+      }));
+    // The cluster generator gives {{.server}} and {{.values.*}}; the list generator the element's keys.
+    const p = (key: string) => (generator === ApplicationSetGenerator.LIST ? `{{.${key}}}` : `{{.values.${key}}}`);
+    const destination = generator === ApplicationSetGenerator.CLUSTERS || byServer
+      ? { server: '{{.server}}', namespace: p('namespace') }
+      : { name: '{{.cluster}}', namespace: p('namespace') };
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { name: this.name, namespace: project.namespace, labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gantry' } },
+      spec: Lazy.any({
+        produce: () => {
+          const ignoreDifferences = hpaManagedDeployments(props.environments, false);
+          return {
+            goTemplate: true,
+            goTemplateOptions: ['missingkey=error'],
+            generators,
+            template: {
+              metadata: {
+                name: `${this.name}-${p('env')}`,
+                labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gantry', 'gantry.dev/environment': p('env') },
+                finalizers: ['resources-finalizer.argocd.argoproj.io'],
+              },
+              spec: {
+                project: project.name,
+                source: { repoURL: props.repoURL, targetRevision: p('revision'), path: p('path') },
+                destination,
+                syncPolicy: syncPolicy(this, sync, ignoreDifferences.length > 0),
+                ignoreDifferences: ignoreDifferences.length ? ignoreDifferences : undefined,
+                revisionHistoryLimit: 10,
+              },
+            },
+          };
+        },
+      }),
+    });
+    this.apiObject.addDependency(project.apiObject);
+  }
+}

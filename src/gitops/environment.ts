@@ -1,0 +1,171 @@
+import { ContainerResources } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { ArgoCluster } from './argo-cluster';
+import { checkDns1035, checkNamespace } from '../core/checks';
+import { GantryError } from '../errors';
+
+/**
+ * What one environment changes in one service. Everything left out keeps the service's own definition.
+ */
+export interface ServiceOverrides {
+  /**
+   * The image tag (the repository stays as defined).
+   * @default - the defined image
+   */
+  readonly imageTag?: string;
+
+  /**
+   * The replica count, for a service without an HPA.
+   * @default - the defined count
+   */
+  readonly replicas?: number;
+
+  /**
+   * The HPA's fewest pods.
+   * @default - the defined value
+   */
+  readonly minReplicas?: number;
+
+  /**
+   * The HPA's most pods.
+   * @default - the defined value
+   */
+  readonly maxReplicas?: number;
+
+  /**
+   * Requests and limits; each value left out keeps the defined one.
+   * @default - the defined resources
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * Environment variables added to, or replacing, the defined ones.
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+}
+
+/**
+ * Properties of an Environment.
+ */
+export interface EnvironmentProps {
+  /**
+   * The environment's name: its output folder (`dist/<name>/`) and part of its Argo CD Application's name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /** The namespace of the environment's services. */
+  readonly namespace: string;
+
+  /** The cluster the environment deploys to. */
+  readonly cluster: ArgoCluster;
+
+  /**
+   * The Git revision Argo CD tracks for this environment (a branch, tag or commit).
+   * @default - the repository's revision
+   */
+  readonly revision?: string;
+
+  /**
+   * Per-service changes, by service name.
+   * @default - none
+   */
+  readonly services?: { [serviceName: string]: ServiceOverrides };
+
+  /**
+   * Free-form settings for your own definitions to read with `setting()` (feature flags, hostnames, ...).
+   * @default - none
+   */
+  readonly settings?: { [key: string]: string };
+}
+
+/**
+ * One environment (dev, staging, prod, ...): a scope under which the services are defined once more, with the
+ * environment's namespace and overrides. `GantryApp` writes the charts under it to `<outdir>/<name>/`, and Argo CD
+ * objects target it.
+ *
+ * @example
+ * for (const env of [dev, staging, prod]) defineShop(env);  // the same definition in each environment
+ */
+export class Environment extends Construct {
+  /** The environment that `scope` is defined in, if any. */
+  public static of(scope: IConstruct): Environment | undefined {
+    for (let s: IConstruct | undefined = scope; s !== undefined; s = s.node.scope) {
+      if (s instanceof Environment) return s;
+    }
+    return undefined;
+  }
+
+  /**
+   * The environment named `name` in the app of `scope`, or an error that lists the ones there are.
+   */
+  public static named(scope: IConstruct, name: string): Environment {
+    const all = Environment.all(scope);
+    const found = all.find((e) => e.name === name);
+    if (found === undefined) {
+      throw GantryError.of(scope, 'environment', name, `is not an environment of this app (it has ${all.map((e) => e.name).join(', ') || 'none'})`,
+        all.length ? `use one of: ${all.map((e) => e.name).join(', ')}` : 'define it with new Environment(app, \'dev\', {...})');
+    }
+    return found;
+  }
+
+  /** Every environment of the app of `scope`, in definition order. */
+  public static all(scope: IConstruct): Environment[] {
+    return scope.node.root.node.findAll().filter((c): c is Environment => c instanceof Environment);
+  }
+
+  /** The environment's name. */
+  public readonly name: string;
+  /** The namespace of its services. */
+  public readonly namespace: string;
+  /** The cluster it deploys to. */
+  public readonly cluster: ArgoCluster;
+  /** The Git revision Argo CD tracks, when set. */
+  public readonly revision?: string;
+
+  private readonly overrides: { [serviceName: string]: ServiceOverrides };
+  private readonly settings: { [key: string]: string };
+  private readonly claimed = new Set<string>();
+
+  /**
+   * @param scope the app
+   * @param id the construct id, and the name unless `name` is set
+   * @param props the environment
+   */
+  constructor(scope: Construct, id: string, props: EnvironmentProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    checkDns1035(this, 'name', this.name, 40);
+    const twin = Environment.all(this).find((e) => e !== this && e.name === this.name);
+    if (twin !== undefined) {
+      throw GantryError.of(this, 'name', this.name, `is already the name of ${twin.node.path}`, 'give each environment its own name');
+    }
+    this.namespace = props.namespace;
+    checkNamespace(this, 'namespace', this.namespace);
+    this.cluster = props.cluster;
+    this.revision = props.revision;
+    this.overrides = { ...props.services };
+    this.settings = { ...props.settings };
+    this.node.addValidation({ validate: () => this.validateOverrides() });
+  }
+
+  /** A free-form setting, or `defaultValue` when the environment does not set it. */
+  public setting(key: string, defaultValue?: string): string | undefined {
+    return this.settings[key] ?? defaultValue;
+  }
+
+  /**
+   * The overrides of service `serviceName`, marking them used. Called by the services themselves.
+   */
+  public overridesFor(serviceName: string): ServiceOverrides | undefined {
+    this.claimed.add(serviceName);
+    return this.overrides[serviceName];
+  }
+
+  private validateOverrides(): string[] {
+    const unused = Object.keys(this.overrides).filter((s) => !this.claimed.has(s));
+    return unused.map((s) => GantryError.format(this, `services.${s}`, s, 'overrides a service this environment does not define',
+      `use the name of one of its services (${[...this.claimed].sort().join(', ') || 'none defined'})`));
+  }
+}
