@@ -1,14 +1,21 @@
-// Synthesizes the shop into dist/ (`npx cdk8s synth`, which runs this file as cdk8s.yaml says): the plain manifests,
-// and the same app as a Helm chart in dist/helm/shop.
+// Synthesizes the shop into dist/ (`npx cdk8s synth`, which runs this file as cdk8s.yaml says):
+//   dist/<env>/*.k8s.yaml       the manifests of dev, staging and prod, from one definition
+//   dist/argocd.k8s.yaml        the Argo CD project and ApplicationSet
+//   dist/argocd-root.k8s.yaml   the app-of-apps root, applied once by an admin
+//   dist/helm/shop/             prod as a Helm chart
 import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { shopArgoCd, shopEnvironments } from './environments';
 import { buildShop } from './shop';
 import { GantryApp, GantryErrors, HelmExport } from '../../src';
 
 try {
   const app = new GantryApp();
-  buildShop(app);
+  const environments = shopEnvironments(app);
+  for (const env of environments) buildShop(env);
+  shopArgoCd(new Chart(app, 'argocd'), new Chart(app, 'argocd-root'), environments);
   app.synth();
-  HelmExport.writeChart(app, {
+  HelmExport.writeChart(environments.find((e) => e.name === 'prod')!, {
     name: 'shop',
     version: '0.1.0',
     description: 'The example shop: orders, inventory and payments',

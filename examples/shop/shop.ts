@@ -1,20 +1,19 @@
-// A small shop: three Go services, each in its own chart, all in the `shop` namespace.
+// A small shop: three Go services, each in its own chart. Defined once; `buildShop` runs once per environment.
 //
 // In your own repository, import from 'cdk8s-gantry' instead of '../../src'.
-import { App, Chart, Duration, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  GoMicroservice, HealthCheck, HpaMetric, IngressPeer, IntOrPercent, RollingDeployment,
+  Environment, GoMicroservice, HealthCheck, HpaMetric, IngressPeer, IntOrPercent, RollingDeployment,
 } from '../../src';
 
-const NAMESPACE = 'shop';
 const PART_OF = 'shop';
 
 /** Takes orders over HTTP; scales on its request rate. */
 class Orders extends Chart {
   constructor(scope: Construct, id: string) {
-    super(scope, id, { namespace: NAMESPACE, disableResourceNameHashes: true });
+    super(scope, id, { namespace: namespaceOf(scope), disableResourceNameHashes: true });
     new GoMicroservice(this, 'orders', {
       image: 'ghcr.io/acme-shop/orders:1.8.2',
       partOf: PART_OF,
@@ -47,7 +46,7 @@ class Orders extends Chart {
 /** Keeps stock; serves gRPC, checked with the gRPC health protocol. */
 class Inventory extends Chart {
   constructor(scope: Construct, id: string) {
-    super(scope, id, { namespace: NAMESPACE, disableResourceNameHashes: true });
+    super(scope, id, { namespace: namespaceOf(scope), disableResourceNameHashes: true });
     new GoMicroservice(this, 'inventory', {
       image: 'ghcr.io/acme-shop/inventory@sha256:3f1d2c8e5b7a9d0c4e6f8a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d',
       version: '2.3.0',
@@ -72,7 +71,7 @@ class Inventory extends Chart {
 /** Talks to the payment provider; a fixed pool with a longer shutdown for in-flight charges. */
 class Payments extends Chart {
   constructor(scope: Construct, id: string) {
-    super(scope, id, { namespace: NAMESPACE, disableResourceNameHashes: true });
+    super(scope, id, { namespace: namespaceOf(scope), disableResourceNameHashes: true });
     new GoMicroservice(this, 'payments', {
       image: 'ghcr.io/acme-shop/payments:3.0.1',
       partOf: PART_OF,
@@ -85,9 +84,13 @@ class Payments extends Chart {
   }
 }
 
-/** Adds the shop's charts to `app`. */
-export function buildShop(app: App): void {
-  new Orders(app, 'orders');
-  new Inventory(app, 'inventory');
-  new Payments(app, 'payments');
+/** Adds the shop's charts to `scope`: an Environment, or an app for a single deployment in namespace `shop`. */
+export function buildShop(scope: Construct): void {
+  new Orders(scope, 'orders');
+  new Inventory(scope, 'inventory');
+  new Payments(scope, 'payments');
+}
+
+function namespaceOf(scope: Construct): string {
+  return Environment.of(scope)?.namespace ?? 'shop';
 }

@@ -3,83 +3,112 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { Chart } from 'cdk8s';
+import { shopArgoCd, shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
 import { GantryApp } from '../../src';
 import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/** The shop as examples/shop/main.ts builds it: three environments and the Argo CD objects. */
 function synthShop(): Map<string, string> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-shop-'));
   const app = new GantryApp({ outdir });
-  buildShop(app);
+  const environments = shopEnvironments(app);
+  for (const env of environments) buildShop(env);
+  shopArgoCd(new Chart(app, 'argocd'), new Chart(app, 'argocd-root'), environments);
   app.synth();
-  const files = new Map(fs.readdirSync(outdir).sort().map((f) => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
+  const files = new Map((fs.readdirSync(outdir, { recursive: true }) as string[]).sort()
+    .filter((f) => fs.statSync(path.join(outdir, f)).isFile())
+    .map((f) => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
   fs.rmSync(outdir, { recursive: true });
   return files;
 }
 
 const files = synthShop();
-const objects = [...files.values()].flatMap((text) => parseAllDocuments(text).map((d) => d.toJSON()));
-const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+const parse = (text: string) => parseAllDocuments(text).map((d) => d.toJSON());
+const objects = [...files.values()].flatMap(parse);
+const envObjects = (env: string) => [...files].filter(([f]) => f.startsWith(`${env}/`)).flatMap(([, text]) => parse(text));
+const find = (env: string, kind: string, name: string) => envObjects(env).find((o) => o.kind === kind && o.metadata.name === name);
+const NAMESPACES: Record<string, string> = { dev: 'shop-dev', staging: 'shop-staging', prod: 'shop' };
 
 afterAll(stopPodSecurityValidator);
 
 describe('example: shop', () => {
   test('manifests', () => {
-    expect([...files.keys()]).toEqual(['inventory.k8s.yaml', 'orders.k8s.yaml', 'payments.k8s.yaml']);
+    expect([...files.keys()]).toEqual([
+      'argocd-root.k8s.yaml', 'argocd.k8s.yaml',
+      ...['dev', 'prod', 'staging'].flatMap((env) => ['inventory', 'orders', 'payments'].map((s) => `${env}/${s}.k8s.yaml`)),
+    ]);
     for (const [file, text] of files) expect(text).toMatchSnapshot(file);
   });
 
-  test('every object passes the upstream Kubernetes schema, with no unknown field', () => {
-    expect(objects.length).toBe(17);
+  test('every object passes the upstream Kubernetes and Argo CD schemas, with no unknown field', () => {
+    expect(objects.length).toBe(3 * 17 + 3);
     expect(objects.flatMap((o) => schemaProblems(o))).toEqual([]);
   });
 
-  test('Pod Security Standards restricted, best practices and links: no finding', async () => {
+  test.each(['dev', 'staging', 'prod'])('%s: Pod Security Standards restricted, best practices and links: no finding', async (env) => {
     // The shop's Secrets are managed outside Gantry (by design: it never writes secret data); the link check still
     // proves that the Deployments reference exactly these.
-    const external = ['orders-db', 'payments-provider'].map((name) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'shop' } }));
-    expect(await podSecurityProblems([...objects, ...external])).toEqual([]);
+    const external = ['orders-db', 'payments-provider'].map((name) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NAMESPACES[env] } }));
+    expect(await podSecurityProblems([...envObjects(env), ...external])).toEqual([]);
     // The YAML text as written, too: the yaml-syntax rules only see real mistakes in real text.
-    const text = [...files.values(), ...external.map((s) => JSON.stringify(s) + '\n')].join('---\n');
+    const text = [...[...files].filter(([f]) => f.startsWith(`${env}/`)).map(([, t]) => t), ...external.map((x) => JSON.stringify(x) + '\n')].join('---\n');
     expect(await podSecurityProblems(text)).toEqual([]);
   });
 
-  test('every reference resolves: Services, NetworkPolicies, PDBs and HPAs target existing pods', () => {
-    const deployments = objects.filter((o) => o.kind === 'Deployment');
-    const podsOf = (selector: Record<string, string>, ns: string) => deployments.filter((d) => d.metadata.namespace === ns
-      && Object.entries(selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
-    for (const o of objects) {
-      const ns = o.metadata.namespace;
-      expect(ns).toBe('shop');
+  test.each(['dev', 'staging', 'prod'])('%s: every reference resolves: Services, NetworkPolicies, PDBs and HPAs target existing pods', (env) => {
+    const own = envObjects(env);
+    const deployments = own.filter((o) => o.kind === 'Deployment');
+    const podsOf = (selector: Record<string, string>) => deployments.filter((d) => Object.entries(selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+    for (const o of own) {
+      expect(o.metadata.namespace).toBe(NAMESPACES[env]);
       if (o.kind === 'Service') {
-        const [d] = podsOf(o.spec.selector, ns);
+        const [d] = podsOf(o.spec.selector);
         const portNames = d.spec.template.spec.containers[0].ports.map((p: any) => p.name);
         for (const p of o.spec.ports) expect(portNames).toContain(p.targetPort);
       }
       if (o.kind === 'NetworkPolicy' || o.kind === 'PodDisruptionBudget') {
-        expect(podsOf((o.spec.podSelector ?? o.spec.selector).matchLabels, ns)).toHaveLength(1);
+        expect(podsOf((o.spec.podSelector ?? o.spec.selector).matchLabels)).toHaveLength(1);
       }
       if (o.kind === 'HorizontalPodAutoscaler') {
-        const target = find('Deployment', o.spec.scaleTargetRef.name);
+        const target = find(env, 'Deployment', o.spec.scaleTargetRef.name);
         expect(target).toBeDefined();
         expect(target.spec).not.toHaveProperty('replicas');
-        expect(find('PodDisruptionBudget', o.metadata.name).spec.minAvailable).toBeLessThan(o.spec.minReplicas);
+        expect(find(env, 'PodDisruptionBudget', o.metadata.name).spec.minAvailable).toBeLessThan(o.spec.minReplicas);
       }
       if (o.kind === 'Deployment') {
-        expect(find('ServiceAccount', o.spec.template.spec.serviceAccountName)).toBeDefined();
-        for (const v of o.spec.template.spec.volumes) if (v.configMap) expect(find('ConfigMap', v.configMap.name)).toBeDefined();
+        expect(find(env, 'ServiceAccount', o.spec.template.spec.serviceAccountName)).toBeDefined();
+        for (const v of o.spec.template.spec.volumes) if (v.configMap) expect(find(env, 'ConfigMap', v.configMap.name)).toBeDefined();
       }
     }
   });
 
-  test('the services are what the example says', () => {
-    expect(find('HorizontalPodAutoscaler', 'orders').spec.metrics[0].pods.metric.name).toBe('http_requests_per_second');
-    expect(find('Deployment', 'inventory').spec.template.spec.containers[0].readinessProbe.grpc).toEqual({ port: 9000, service: 'readiness' });
-    expect(find('Deployment', 'inventory').spec.replicas).toBe(3);
-    expect(find('Deployment', 'payments').spec.template.spec.terminationGracePeriodSeconds).toBe(55);
+  test('the environments differ where the example says, and only there', () => {
+    const image = (env: string) => find(env, 'Deployment', 'orders').spec.template.spec.containers[0].image;
+    expect([image('dev'), image('staging'), image('prod')]).toEqual([
+      'ghcr.io/acme-shop/orders:1.9.0-rc.1', 'ghcr.io/acme-shop/orders:1.9.0-rc.1', 'ghcr.io/acme-shop/orders:1.8.2',
+    ]);
+    const hpa = (env: string) => find(env, 'HorizontalPodAutoscaler', 'orders').spec;
+    expect([hpa('dev'), hpa('staging'), hpa('prod')].map((h) => [h.minReplicas, h.maxReplicas])).toEqual([[2, 4], [3, 20], [4, 40]]);
+    expect(find('prod', 'Deployment', 'payments').spec.replicas).toBe(3);
+    expect(find('dev', 'Deployment', 'inventory').spec.replicas).toBe(2);
+    expect(find('prod', 'Deployment', 'inventory').spec.template.spec.containers[0].readinessProbe.grpc).toEqual({ port: 9000, service: 'readiness' });
+    expect(find('prod', 'Deployment', 'payments').spec.template.spec.terminationGracePeriodSeconds).toBe(55);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  test('Argo CD: a least-privilege project and an ApplicationSet that syncs every environment automatically', () => {
+    const argo = parse(files.get('argocd.k8s.yaml')!);
+    expect(argo.map((o) => o.kind)).toEqual(['AppProject', 'ApplicationSet']);
+    const set = argo[1];
+    expect(set.spec.generators[0].list.elements.map((e: any) => e.env)).toEqual(['dev', 'staging', 'prod']);
+    expect(set.spec.template.spec.project).toBe('shop');
+    expect(set.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    expect(set.spec.template.spec.ignoreDifferences).toEqual([{ group: 'apps', kind: 'Deployment', name: 'orders', jsonPointers: ['/spec/replicas'] }]);
+    expect(parse(files.get('argocd-root.k8s.yaml')!)[0].spec.source.directory).toEqual({ include: 'argocd.k8s.yaml' });
   });
 
   test('npx cdk8s synth writes the same bytes twice', () => {
@@ -97,7 +126,7 @@ describe('example: shop', () => {
     };
     const first = run();
     expect(run()).toEqual(first);
-    // ... the same manifests as GantryApp in this process, and the Helm chart beside them.
+    // ... the same manifests as GantryApp in this process, and prod's Helm chart beside them.
     expect(new Map([...first].filter(([f]) => !f.startsWith('helm')))).toEqual(files);
     expect([...first.keys()].filter((f) => f.startsWith('helm'))).toEqual([
       'helm/shop/.helmignore', 'helm/shop/Chart.yaml', 'helm/shop/templates/NOTES.txt', 'helm/shop/templates/_helpers.tpl',

@@ -1,0 +1,51 @@
+// The shop's environments and its Argo CD objects: dev and staging on the cluster Argo CD runs in, prod on its own.
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  ArgoApplicationSet, ArgoAppOfApps, ArgoCluster, ArgoProject, Environment,
+} from '../../src';
+
+export const REPO = 'https://github.com/acme-shop/deploy.git';
+
+/** dev, staging and prod: what differs between them, and nothing else. */
+export function shopEnvironments(app: Construct): Environment[] {
+  return [
+    new Environment(app, 'dev', {
+      namespace: 'shop-dev',
+      cluster: ArgoCluster.inCluster(),
+      services: {
+        orders: { imageTag: '1.9.0-rc.1', minReplicas: 2, maxReplicas: 4, env: { LOG_LEVEL: 'debug' } },
+        inventory: { replicas: 2 },
+      },
+    }),
+    new Environment(app, 'staging', {
+      namespace: 'shop-staging',
+      cluster: ArgoCluster.inCluster(),
+      services: { orders: { imageTag: '1.9.0-rc.1' } },
+    }),
+    new Environment(app, 'prod', {
+      namespace: 'shop',
+      cluster: ArgoCluster.byServer('https://prod.k8s.acme-shop.example'),
+      revision: 'release',
+      services: {
+        orders: { minReplicas: 4, maxReplicas: 40, resources: { cpu: { limit: Cpu.units(2) }, memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) } } },
+        payments: { replicas: 3 },
+      },
+    }),
+  ];
+}
+
+/**
+ * The Argo CD objects: a least-privilege project and an ApplicationSet that generates one Application per
+ * environment (dist/argocd.k8s.yaml), and the app-of-apps root that an admin applies once (dist/argocd-root.k8s.yaml).
+ */
+export function shopArgoCd(argo: Construct, root: Construct, environments: Environment[]): void {
+  const project = new ArgoProject(argo, 'shop', {
+    description: 'The shop: orders, inventory and payments',
+    sourceRepos: [REPO],
+    environments,
+  });
+  new ArgoApplicationSet(argo, 'shop-environments', { name: 'shop', project, environments, repoURL: REPO });
+  new ArgoAppOfApps(root, 'shop-root', { repoURL: REPO });
+}
