@@ -29,7 +29,11 @@ export function shopEnvironments(app: Construct): Environment[] {
       cluster: ArgoCluster.byServer('https://prod.k8s.acme-shop.example'),
       revision: 'release',
       services: {
-        orders: { minReplicas: 4, maxReplicas: 40, resources: { cpu: { limit: Cpu.units(2) }, memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) } } },
+        orders: {
+          minReplicas: 4,
+          maxReplicas: 40,
+          resources: { cpu: { limit: Cpu.units(2) }, memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) } },
+        },
         payments: { replicas: 3 },
       },
     }),

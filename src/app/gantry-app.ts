@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { chartObjects, prepareApp } from './synthesis';
-import { Environment } from '../gitops/environment';
 import { toYaml, toYamlStream } from '../core/yaml';
+import { Environment } from '../gitops/environment';
 
 /**
  * A cdk8s `App` whose synthesis takes time linear in the number of objects, whatever the structure of charts.

@@ -56,7 +56,7 @@ export function checkDestination(scope: IConstruct, project: ArgoProject, env: E
     const allowed = project.environments.map((e) => `${e.cluster}/${e.namespace}`).join(', ');
     throw GantryError.of(scope, 'environment', `${env.name} (${env.cluster}/${env.namespace})`,
       `is not a destination of project ${project.name} (it allows ${allowed || 'none'})`,
-      `add the environment to the project's 'environments', or use a project that has it`);
+      'add the environment to the project\'s \'environments\', or use a project that has it');
   }
   if (options.createNamespace && !project.clusterResources.some((k) => k.group === '' && k.kind === 'Namespace')) {
     throw GantryError.of(scope, 'sync.createNamespace', true, `needs project ${project.name} to allow the cluster-scoped kind Namespace`,

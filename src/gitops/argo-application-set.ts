@@ -110,8 +110,11 @@ export class ArgoApplicationSet extends Construct {
     }
     const byServer = elements.every((e) => e.server !== undefined);
 
+    const element = (e: typeof elements[number]) => ({
+      env: e.env, namespace: e.namespace, revision: e.revision, path: e.path, ...(byServer ? { server: e.server } : { cluster: e.clusterName }),
+    });
     const generators = generator === ApplicationSetGenerator.LIST
-      ? [{ list: { elements: elements.map((e) => (byServer ? { env: e.env, namespace: e.namespace, revision: e.revision, path: e.path, server: e.server } : { env: e.env, namespace: e.namespace, revision: e.revision, path: e.path, cluster: e.clusterName })) } }]
+      ? [{ list: { elements: elements.map(element) } }]
       : elements.map((e) => ({
         clusters: {
           selector: { matchLabels: { 'gantry.dev/environment': e.env } },

@@ -1,5 +1,5 @@
-import { GoMicroserviceProps } from '../workload/go-microservice-props';
 import { ServiceOverrides } from './environment';
+import { GoMicroserviceProps } from '../workload/go-microservice-props';
 
 /** A service's props with an environment's overrides applied; the props stay as given where nothing is overridden. */
 export function applyOverrides(props: GoMicroserviceProps, o: ServiceOverrides | undefined): GoMicroserviceProps {

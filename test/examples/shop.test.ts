@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { Chart } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { shopArgoCd, shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
 import { GantryApp } from '../../src';
@@ -55,14 +55,16 @@ describe('example: shop', () => {
     const external = ['orders-db', 'payments-provider'].map((name) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NAMESPACES[env] } }));
     expect(await podSecurityProblems([...envObjects(env), ...external])).toEqual([]);
     // The YAML text as written, too: the yaml-syntax rules only see real mistakes in real text.
-    const text = [...[...files].filter(([f]) => f.startsWith(`${env}/`)).map(([, t]) => t), ...external.map((x) => JSON.stringify(x) + '\n')].join('---\n');
+    const texts = [...files].filter(([f]) => f.startsWith(`${env}/`)).map(([, t]) => t);
+    const text = [...texts, ...external.map((x) => JSON.stringify(x) + '\n')].join('---\n');
     expect(await podSecurityProblems(text)).toEqual([]);
   });
 
   test.each(['dev', 'staging', 'prod'])('%s: every reference resolves: Services, NetworkPolicies, PDBs and HPAs target existing pods', (env) => {
     const own = envObjects(env);
     const deployments = own.filter((o) => o.kind === 'Deployment');
-    const podsOf = (selector: Record<string, string>) => deployments.filter((d) => Object.entries(selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+    const podsOf = (selector: Record<string, string>) =>
+      deployments.filter((d) => Object.entries(selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
     for (const o of own) {
       expect(o.metadata.namespace).toBe(NAMESPACES[env]);
       if (o.kind === 'Service') {

@@ -5,11 +5,11 @@ import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { gantryError, only } from '../harness';
 import {
   ApplicationSetGenerator, ArgoApplication, ArgoApplicationSet, ArgoAppOfApps, ArgoCluster, ArgoNotification, ArgoProject,
   Environment, EnvironmentProps, GantryApp, GoMicroservice,
 } from '../../src';
+import { gantryError, only } from '../harness';
 import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
 
 afterAll(stopPodSecurityValidator);
@@ -27,13 +27,16 @@ function defineServices(env: Construct): void {
 function environments(app: Construct): Environment[] {
   return [
     new Environment(app, 'dev', {
-      namespace: 'team-dev', cluster: ArgoCluster.inCluster(),
+      namespace: 'team-dev',
+      cluster: ArgoCluster.inCluster(),
       services: { orders: { imageTag: '1.5.0-rc.1', maxReplicas: 3, env: { LOG_LEVEL: 'debug' } }, payments: { replicas: 1 } },
       settings: { domain: 'dev.acme.example' },
     }),
     new Environment(app, 'staging', { namespace: 'team-staging', cluster: ArgoCluster.inCluster() }),
     new Environment(app, 'prod', {
-      namespace: 'team', cluster: ArgoCluster.byServer('https://prod.k8s.acme.example'), revision: 'v1.4.2',
+      namespace: 'team',
+      cluster: ArgoCluster.byServer('https://prod.k8s.acme.example'),
+      revision: 'v1.4.2',
       services: { orders: { minReplicas: 4, maxReplicas: 40, resources: { cpu: { limit: Cpu.units(2) }, memory: { limit: Size.gibibytes(1) } } } },
     }),
   ];
@@ -147,14 +150,21 @@ describe('ArgoApplication', () => {
   const files = synthApp((app) => fleet(app, (chart, project, envs) => {
     for (const environment of envs) {
       new ArgoApplication(chart, `app-${environment.name}`, {
-        environment, project, repoURL: REPO,
+        environment,
+        project,
+        repoURL: REPO,
         notifications: [ArgoNotification.subscribe('on-sync-failed', 'slack', 'deployments')],
       });
     }
     new ArgoApplication(chart, 'helm-prod', {
-      name: 'team-prod-helm', environment: envs[2], project, repoURL: REPO,
+      name: 'team-prod-helm',
+      environment: envs[2],
+      project,
+      repoURL: REPO,
       helm: { chartPath: 'dist/helm/team', valueFiles: ['values-prod.yaml'] },
-      sync: { createNamespace: false, serverSideApply: true, retryLimit: 10, retryBackoff: Duration.seconds(10), retryMaxBackoff: Duration.minutes(10) },
+      sync: {
+        createNamespace: false, serverSideApply: true, retryLimit: 10, retryBackoff: Duration.seconds(10), retryMaxBackoff: Duration.minutes(10),
+      },
     });
     new ArgoAppOfApps(new Chart(chart.node.scope as Construct, 'argocd-root'), 'root', { repoURL: REPO });
   }));
@@ -195,7 +205,9 @@ describe('ArgoApplication', () => {
 
   test('a Helm source with values files, and tuned sync', () => {
     const helm = only(argo, 'Application', 'team-prod-helm');
-    expect(helm.spec.source).toEqual({ repoURL: REPO, targetRevision: 'v1.4.2', path: 'dist/helm/team', helm: { valueFiles: ['values-prod.yaml'] } });
+    expect(helm.spec.source).toEqual({
+      repoURL: REPO, targetRevision: 'v1.4.2', path: 'dist/helm/team', helm: { valueFiles: ['values-prod.yaml'] },
+    });
     expect(helm.spec.syncPolicy).toEqual({
       automated: { prune: true, selfHeal: true },
       syncOptions: ['PruneLast=true', 'ServerSideApply=true', 'RespectIgnoreDifferences=true'],

@@ -213,8 +213,8 @@ describe('schemaProblems', () => {
   });
 
   test('an unregistered apiVersion/kind is a problem, not a pass', () => {
-    expect(schemaProblems({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'web' } })).toEqual([
-      'Application/web: (root): no schema registered for apiVersion "argoproj.io/v1alpha1" kind "Application" ' +
+    expect(schemaProblems({ apiVersion: 'widgets.example.com/v1', kind: 'Widget', metadata: { name: 'web' } })).toEqual([
+      'Widget/web: (root): no schema registered for apiVersion "widgets.example.com/v1" kind "Widget" ' +
         '(add it with registerModel() in test/support/validators.ts)',
     ]);
     // apiVersion is part of the key: the old apps/v1beta1 Deployment is not silently validated as apps/v1.
