@@ -5,6 +5,7 @@ import { transformSync } from '@swc/core';
 import * as cdk8s from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { newChart, synth } from './harness';
+import { buildShop } from '../examples/shop/shop';
 import * as gantry from '../src';
 
 // The README's TypeScript snippets are run, not just shown: each one that defines services is executed against a
@@ -52,6 +53,22 @@ describe('README', () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-readme-')), 'chart');
     gantry.HelmExport.writeChart(app, { name: 'orders', version: '0.1.0', outdir });
     expect(fs.readFileSync(path.join(outdir, 'values.yaml'), 'utf8')).toContain('  terminationGracePeriodSeconds: 30\n');
+  });
+
+  test('the GitOps snippet writes each environment and the Argo CD objects', () => {
+    const snippet = SNIPPETS.find((s) => s.includes('new ArgoApplicationSet('))!;
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-readme-'));
+    process.env.CDK8S_OUTDIR = outdir;
+    try {
+      run(snippet, { ...cdk8s, ...gantry, buildShop });
+    } finally {
+      delete process.env.CDK8S_OUTDIR;
+    }
+    expect((fs.readdirSync(outdir, { recursive: true }) as string[]).sort()).toEqual([
+      'argocd-root.k8s.yaml', 'argocd.k8s.yaml', 'dev', 'dev/inventory.k8s.yaml', 'dev/orders.k8s.yaml', 'dev/payments.k8s.yaml',
+      'prod', 'prod/inventory.k8s.yaml', 'prod/orders.k8s.yaml', 'prod/payments.k8s.yaml',
+    ]);
+    fs.rmSync(outdir, { recursive: true });
   });
 
   test('the complete app snippet synthesizes', () => {
