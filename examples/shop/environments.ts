@@ -15,7 +15,7 @@ export function shopEnvironments(app: Construct): Environment[] {
       namespace: 'shop-dev',
       cluster: ArgoCluster.inCluster(),
       services: {
-        orders: { imageTag: '1.9.0-rc.1', minReplicas: 2, maxReplicas: 4, env: { LOG_LEVEL: 'debug' } },
+        orders: { imageTag: '1.9.0-rc.1', minReplicas: 2, maxReplicas: 4 },
         inventory: { replicas: 2 },
       },
     }),

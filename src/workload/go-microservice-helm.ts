@@ -21,6 +21,10 @@ export interface ServiceHelmState {
   readonly derivedDisruptionBudget: boolean;
   readonly networkPolicy?: ApiObject;
   readonly hasPodAnnotations: boolean;
+  /** The `app.kubernetes.io/version` label, if the service has one. */
+  readonly version?: string;
+  /** Every object of the service. */
+  readonly objects: ApiObject[];
 }
 
 const CONTAINER = '/spec/template/spec/containers/0';
@@ -38,6 +42,14 @@ export function declareServiceValues(registry: ValueRegistry, s: ServiceHelmStat
   declare(['image', 'tag'], { type: 'string', not: { const: 'latest' }, description: 'Image tag; empty when the digest pins the image' }, s.image.tag ?? '');
   declare(['image', 'digest'], { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$', description: 'Image digest (sha256:...), or empty' }, s.image.digest ?? '');
   registry.hook(d, scalarHook(`${CONTAINER}/image`, `include "gantry.image" ${ref('image')} | quote`));
+
+  if (s.version !== undefined) {
+    // Its own value, so that a new image tag changes only the image, and environments can say which version they run.
+    declare(['version'], { type: 'string', maxLength: 63, description: 'The app.kubernetes.io/version label' }, s.version);
+    const label = '/metadata/labels/app.kubernetes.io~1version';
+    for (const o of s.objects) registry.hook(o, scalarHook(label, `${ref('version')} | quote`));
+    registry.hook(d, scalarHook(`/spec/template${label}`, `${ref('version')} | quote`));
+  }
 
   declare(['replicas'], { type: 'integer', minimum: 1, description: s.hpa ? 'Pods when autoscaling is disabled' : 'Pods' },
     s.hpa ? s.hpa.minReplicas : s.replicas);

@@ -292,6 +292,10 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       derivedDisruptionBudget: this.minAvailable === undefined,
       networkPolicy: this.networkPolicy,
       hasPodAnnotations: this.hasPodAnnotations,
+      version: this.labels[L.VERSION],
+      objects: [
+        this.serviceAccount, this.configMap, this.deployment, this.service, this.podDisruptionBudget, this.networkPolicy, this._hpa?.apiObject,
+      ].filter((o): o is ApiObject => o !== undefined),
     });
   }
 

@@ -3,9 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
 import {
-  GantryApp, GantryErrors, GoMicroservice, GoMicroserviceProps, HealthCheck, HelmExport, HelmValues, HpaMetric,
+  ArgoCluster, Environment, GantryApp, GantryErrors, GoMicroservice, GoMicroserviceProps, HealthCheck, HelmExport, HelmValues, HpaMetric,
   IntOrPercent, RollingDeployment, ValueType,
 } from '../../src';
 import { helmLint, helmPackage, helmTemplate, HelmTemplateOptions } from '../support/helm';
@@ -314,5 +315,51 @@ describe('HelmValues.expose', () => {
     const app = Testing.app();
     new GoMicroservice(new Chart(app, 'c'), 'orders', { image: 'ghcr.io/acme/orders:1.4.2' });
     expect(() => HelmExport.writeChart(app, { ...options, outdir: tmp('gantry-helm-') })).toThrow(message);
+  });
+});
+
+describe('HelmExport: one chart, a values file per environment', () => {
+  const outdir = tmp('gantry-helm-envs-');
+  const app = new GantryApp({ outdir });
+  const environments = shopEnvironments(app);
+  environments.forEach(buildShop);
+  app.synth();
+  const chartDir = path.join(outdir, 'helm', 'shop');
+  HelmExport.writeChart(environments[2], { name: 'shop', version: '0.1.0', outdir: chartDir, environments });
+  const synthesized = (env: string) => fs.readdirSync(path.join(outdir, env)).sort()
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(outdir, env, f), 'utf8')).map((d) => d.toJSON()));
+
+  test.each(['dev', 'staging', 'prod'])('helm template -f values-%s.yaml renders exactly that environment', (env) => {
+    expect(helmLint(chartDir, ['-f', path.join(chartDir, `values-${env}.yaml`)]).ok).toBe(true);
+    const rendered = render(chartDir, { valuesFiles: [path.join(chartDir, `values-${env}.yaml`)] });
+    expect(byKey(rendered)).toEqual(byKey(synthesized(env)));
+  });
+
+  test('the environments\' values differ only where the environments do', () => {
+    const values = (env: string) => parseAllDocuments(fs.readFileSync(path.join(chartDir, `values-${env}.yaml`), 'utf8'))[0].toJSON();
+    expect(values('dev').namespace).toBe('shop-dev');
+    expect(values('prod').namespace).toBe('shop');
+    expect(values('dev').orders.image.tag).toBe('1.9.0-rc.1');
+    expect(values('prod').orders.autoscaling).toMatchObject({ minReplicas: 4, maxReplicas: 40 });
+    expect(values('prod').payments.replicas).toBe(3);
+    expect(values('staging').payments.replicas).toBe(2);
+  });
+
+  test('fails when an environment differs in a way no value expresses, and says where', () => {
+    const app2 = Testing.app();
+    const envs = shopEnvironments(app2);
+    envs.forEach(buildShop);
+    const odd = new Environment(app2, 'odd', { namespace: 'shop-odd', cluster: ArgoCluster.inCluster(), services: { payments: { env: { DEBUG: '1' } } } });
+    buildShop(odd);
+    let error: any;
+    try {
+      HelmExport.writeChart(envs[2], { name: 'shop', version: '0.1.0', outdir: tmp('gantry-helm-'), environments: [...envs, odd] });
+    } catch (e) {
+      error = e;
+    }
+    expect(GantryErrors.isGantryError(error)).toBe(true);
+    expect(error.message).toBe("Environment 'odd': 'environments' (odd) differs from the exported chart in templates/payments.yaml line 81: "
+      + 'the chart has "{{- with .Values.payments.extraEnv }}" where odd has "- name: DEBUG", and no value expresses that; '
+      + 'keep environment differences to image, replicas, autoscaling and resources, or export that environment as a chart of its own');
   });
 });
