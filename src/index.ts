@@ -19,3 +19,6 @@ export * from './gitops/argo-project';
 export * from './gitops/argo-application';
 export * from './gitops/argo-application-set';
 export * from './gitops/argo-app-of-apps';
+export * from './monitoring/alert-options';
+export * from './monitoring/metric-names';
+export * from './monitoring/prometheus-monitor';

@@ -2,7 +2,7 @@
 //   dist/<env>/*.k8s.yaml       the manifests of dev, staging and prod, from one definition
 //   dist/argocd.k8s.yaml        the Argo CD project and ApplicationSet
 //   dist/argocd-root.k8s.yaml   the app-of-apps root, applied once by an admin
-//   dist/helm/shop/             the same as a Helm chart, with values-dev.yaml, values-staging.yaml, values-prod.yaml
+//   dist/helm/shop/             prod as a Helm chart
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { shopArgoCd, shopEnvironments } from './environments';
@@ -20,7 +20,6 @@ try {
     version: '0.1.0',
     description: 'The example shop: orders, inventory and payments',
     outdir: path.join(app.outdir, 'helm', 'shop'),
-    environments,
   });
 } catch (error) {
   // Invalid input: the message says what to fix; a stack trace would only add noise.

@@ -12,9 +12,9 @@ const PART_OF = 'shop';
 
 /** Takes orders over HTTP; scales on its request rate. */
 class Orders extends Chart {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, monitoring: boolean) {
     super(scope, id, { namespace: namespaceOf(scope), disableResourceNameHashes: true });
-    new GoMicroservice(this, 'orders', {
+    const orders = new GoMicroservice(this, 'orders', {
       image: 'ghcr.io/acme-shop/orders:1.8.2',
       partOf: PART_OF,
       config: {
@@ -40,14 +40,21 @@ class Orders extends Chart {
       },
       networkPolicy: { allowFrom: [IngressPeer.namespace('ingress-nginx')] },
     });
+    // 99.9% of requests succeed over 30 days: recording rules, error budget, page and ticket burn-rate alerts.
+    if (monitoring) {
+      orders.addMonitoring({
+        availability: { objective: 99.9 },
+        alerts: { latency: { threshold: 0.5 } }, // a checkout API: p99 above 500ms is slow
+      });
+    }
   }
 }
 
 /** Keeps stock; serves gRPC, checked with the gRPC health protocol. */
 class Inventory extends Chart {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, monitoring: boolean) {
     super(scope, id, { namespace: namespaceOf(scope), disableResourceNameHashes: true });
-    new GoMicroservice(this, 'inventory', {
+    const inventory = new GoMicroservice(this, 'inventory', {
       image: 'ghcr.io/acme-shop/inventory@sha256:3f1d2c8e5b7a9d0c4e6f8a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d',
       version: '2.3.0',
       partOf: PART_OF,
@@ -65,14 +72,21 @@ class Inventory extends Chart {
       }),
       networkPolicy: { allowFrom: [IngressPeer.pods({ 'app.kubernetes.io/name': 'orders' })] },
     });
+    // gRPC middleware exports grpc_server_handled_total; point the HTTP presets at its names.
+    if (monitoring) {
+      inventory.addMonitoring({
+        metricNames: { requestsTotal: 'grpc_server_handled_total', codeLabel: 'grpc_code', requestDurationSeconds: 'grpc_server_handling_seconds' },
+        alerts: { errorRate: { enabled: false } }, // gRPC codes are not HTTP 5xx; see the README for a gRPC error SLO
+      });
+    }
   }
 }
 
 /** Talks to the payment provider; a fixed pool with a longer shutdown for in-flight charges. */
 class Payments extends Chart {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, monitoring: boolean) {
     super(scope, id, { namespace: namespaceOf(scope), disableResourceNameHashes: true });
-    new GoMicroservice(this, 'payments', {
+    const payments = new GoMicroservice(this, 'payments', {
       image: 'ghcr.io/acme-shop/payments:3.0.1',
       partOf: PART_OF,
       replicas: 2,
@@ -81,14 +95,22 @@ class Payments extends Chart {
       shutdown: { timeout: Duration.seconds(45) },
       networkPolicy: { allowFrom: [IngressPeer.pods({ 'app.kubernetes.io/name': 'orders' })] },
     });
+    if (monitoring) payments.addMonitoring({ availability: { objective: 99.95 } });
   }
 }
 
+/** Options of the shop. */
+export interface ShopOptions {
+  /** Monitor the services with prometheus-operator (true unless said). */
+  readonly monitoring?: boolean;
+}
+
 /** Adds the shop's charts to `scope`: an Environment, or an app for a single deployment in namespace `shop`. */
-export function buildShop(scope: Construct): void {
-  new Orders(scope, 'orders');
-  new Inventory(scope, 'inventory');
-  new Payments(scope, 'payments');
+export function buildShop(scope: Construct, options: ShopOptions = {}): void {
+  const monitoring = options.monitoring ?? true;
+  new Orders(scope, 'orders', monitoring);
+  new Inventory(scope, 'inventory', monitoring);
+  new Payments(scope, 'payments', monitoring);
 }
 
 function namespaceOf(scope: Construct): string {

@@ -124,7 +124,7 @@ export class HelmExport {
         const template = this.registry.templateOf(o);
         let text: string;
         if (template === undefined) {
-          text = toYaml(json);
+          text = escapeTemplates(toYaml(json));
         } else {
           const placed: string[] = [];
           for (const hook of template.hooks) {
@@ -133,7 +133,7 @@ export class HelmExport {
             placed.push(token);
           }
           const byToken = new Map(template.hooks.map((h, i) => [placed[i], h]));
-          text = toYaml(json).split('\n').map((line) => {
+          text = escapeTemplates(toYaml(json)).split('\n').map((line) => {
             const token = /__gantry_\d+__/.exec(line)?.[0];
             return token === undefined ? line : byToken.get(token)!.render(line, token);
           }).join('\n');
@@ -216,6 +216,14 @@ An image reference from a map of repository, tag and digest: repo:tag, repo@dige
 {{ .repository }}{{ with .tag }}:{{ . }}{{ end }}{{ with .digest }}@{{ . }}{{ end }}
 {{- end -}}
 `;
+
+/**
+ * Manifest text with its own `{{` and `}}` (alert annotations use Prometheus's templates, for example) made literal
+ * for Helm: `{{ "{{" }}` renders `{{`.
+ */
+function escapeTemplates(text: string): string {
+  return text.replace(/\{\{|\}\}/g, (m) => (m === '{{' ? '{{ "{{" }}' : '{{ "}}" }}'));
+}
 
 const VALUES_HEADER = '# Values of this chart. Every key is typed in values.schema.json; unknown keys are rejected.\n';
 

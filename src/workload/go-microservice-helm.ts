@@ -25,6 +25,8 @@ export interface ServiceHelmState {
   readonly version?: string;
   /** Every object of the service. */
   readonly objects: ApiObject[];
+  /** The ServiceMonitor, PrometheusRule and dashboard, if the service is monitored. */
+  readonly monitoring: ApiObject[];
 }
 
 const CONTAINER = '/spec/template/spec/containers/0';
@@ -135,6 +137,10 @@ export function declareServiceValues(registry: ValueRegistry, s: ServiceHelmStat
         `${indent}{{- end }}`,
       ]));
     }
+  }
+  if (s.monitoring.length > 0) {
+    declare(['monitoring', 'enabled'], { type: 'boolean', description: 'The ServiceMonitor, alert rules and dashboard' }, true);
+    for (const o of s.monitoring) registry.condition(o, ref('monitoring', 'enabled'));
   }
   if (s.networkPolicy) {
     declare(['networkPolicy', 'enabled'], { type: 'boolean' }, true);

@@ -15,6 +15,7 @@ import { GantryError } from '../errors';
 import { Environment } from '../gitops/environment';
 import { applyOverrides, SYNC_WAVES } from '../gitops/overrides';
 import { ValueRegistry } from '../helm/registry';
+import { PrometheusMonitor, PrometheusMonitorOptions } from '../monitoring/prometheus-monitor';
 import { IngressPeer } from '../network/ingress-peer';
 
 /**
@@ -29,6 +30,8 @@ export interface IGoMicroservice extends IScalableWorkload {
   readonly ports: { [name: string]: number };
   /** The name of the Service port that serves metrics. */
   readonly metricsPortName: string;
+  /** The HpaPolicy scaling the service, if any. */
+  readonly hpa?: HpaPolicy;
 }
 
 /** Env var names Gantry sets itself. */
@@ -93,6 +96,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
   public readonly networkPolicy?: ApiObject;
 
   private _hpa?: HpaPolicy;
+  private _monitor?: PrometheusMonitor;
   private readonly imageReference: ImageReference;
   private readonly hasPodAnnotations: boolean;
   private readonly replicas?: number;
@@ -257,6 +261,23 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
   }
 
   /**
+   * Monitors the service with prometheus-operator: a ServiceMonitor, a PrometheusRule with preset alerts (and SLO
+   * burn-rate alerts when an objective is given) and a Grafana dashboard (construct id `Monitoring`).
+   */
+  public addMonitoring(options: PrometheusMonitorOptions = {}): PrometheusMonitor {
+    if (this._monitor !== undefined) {
+      throw GantryError.of(this, 'monitoring', 'addMonitoring()', 'is called a second time', 'call it once, with every option');
+    }
+    this._monitor = new PrometheusMonitor(this, 'Monitoring', { ...options, service: this });
+    return this._monitor;
+  }
+
+  /** The service's PrometheusMonitor, if any. */
+  public get monitor(): PrometheusMonitor | undefined {
+    return this._monitor;
+  }
+
+  /**
    * Called by an HpaPolicy that scales this service. A service takes one.
    */
   public registerAutoscaler(hpa: HpaPolicy): void {
@@ -292,6 +313,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       derivedDisruptionBudget: this.minAvailable === undefined,
       networkPolicy: this.networkPolicy,
       hasPodAnnotations: this.hasPodAnnotations,
+      monitoring: [this._monitor?.serviceMonitor, this._monitor?.rules, this._monitor?.dashboard].filter((o): o is ApiObject => o !== undefined),
       version: this.labels[L.VERSION],
       objects: [
         this.serviceAccount, this.configMap, this.deployment, this.service, this.podDisruptionBudget, this.networkPolicy, this._hpa?.apiObject,

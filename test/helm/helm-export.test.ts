@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
@@ -318,11 +319,15 @@ describe('HelmValues.expose', () => {
   });
 });
 
+// Monitoring objects hold the namespace inside PromQL and the dashboard, which no value expresses: charts with a
+// values file per environment are for the workloads (see the README).
+const buildShopWithoutMonitoring = (scope: Construct) => buildShop(scope, { monitoring: false });
+
 describe('HelmExport: one chart, a values file per environment', () => {
   const outdir = tmp('gantry-helm-envs-');
   const app = new GantryApp({ outdir });
   const environments = shopEnvironments(app);
-  environments.forEach(buildShop);
+  environments.forEach(buildShopWithoutMonitoring);
   app.synth();
   const chartDir = path.join(outdir, 'helm', 'shop');
   HelmExport.writeChart(environments[2], { name: 'shop', version: '0.1.0', outdir: chartDir, environments });
@@ -348,9 +353,9 @@ describe('HelmExport: one chart, a values file per environment', () => {
   test('fails when an environment differs in a way no value expresses, and says where', () => {
     const app2 = Testing.app();
     const envs = shopEnvironments(app2);
-    envs.forEach(buildShop);
+    envs.forEach(buildShopWithoutMonitoring);
     const odd = new Environment(app2, 'odd', { namespace: 'shop-odd', cluster: ArgoCluster.inCluster(), services: { payments: { env: { DEBUG: '1' } } } });
-    buildShop(odd);
+    buildShopWithoutMonitoring(odd);
     let error: any;
     try {
       HelmExport.writeChart(envs[2], { name: 'shop', version: '0.1.0', outdir: tmp('gantry-helm-'), environments: [...envs, odd] });

@@ -16,6 +16,8 @@ import { setTimeout as realSetTimeout, clearTimeout as realClearTimeout } from '
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
@@ -75,6 +77,8 @@ for (const model of [
   Role, RoleBinding, ClusterRole, ClusterRoleBinding,
   // Argo CD's CRDs (@kubernetes-models/argo-cd, generated from Argo CD's own CRD schemas).
   Application, AppProject, ApplicationSet,
+  // prometheus-operator's CRDs.
+  ServiceMonitor, PrometheusRule,
 ]) {
   registerModel(model.apiVersion, model.kind, model);
 }

@@ -1,0 +1,248 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AlertPresets } from './alert-options';
+import { dashboardExpressions, dashboardModel } from './dashboard';
+import { MetricNames } from './metric-names';
+import { checkPromQL } from './promql';
+import { availabilitySlo, presetAlerts, resolveMetricNames, Rule, Target } from './rules';
+import { checkLabelValue, checkSeconds } from '../core/checks';
+import { GantryError } from '../errors';
+import { IGoMicroservice } from '../workload/go-microservice';
+
+/**
+ * A relabeling of scraped targets (`RelabelConfig`).
+ */
+export interface Relabeling {
+  /**
+   * Labels to read, joined by `separator`.
+   * @default - none
+   */
+  readonly sourceLabels?: string[];
+  /**
+   * The separator between joined source label values.
+   * @default ';'
+   */
+  readonly separator?: string;
+  /**
+   * The label to write.
+   * @default - none
+   */
+  readonly targetLabel?: string;
+  /**
+   * The regular expression matched against the joined source values.
+   * @default '(.*)'
+   */
+  readonly regex?: string;
+  /**
+   * The value written, with `$1` and so on for the regex groups.
+   * @default '$1'
+   */
+  readonly replacement?: string;
+  /**
+   * `replace`, `keep`, `drop`, `labelmap`, `labeldrop`, `labelkeep`, ...
+   * @default 'replace'
+   */
+  readonly action?: string;
+}
+
+/**
+ * An availability objective: the share of requests that must not fail with 5xx.
+ */
+export interface AvailabilityObjective {
+  /** The objective in percent, such as 99.9. */
+  readonly objective: number;
+  /**
+   * The period the objective (and its error budget) is measured over.
+   * @default Duration.days(30)
+   */
+  readonly period?: Duration;
+}
+
+/**
+ * Options of a PrometheusMonitor.
+ */
+export interface PrometheusMonitorOptions {
+  /**
+   * Labels the Prometheus resource selects ServiceMonitors and PrometheusRules by (`serviceMonitorSelector`,
+   * `ruleSelector`). kube-prometheus-stack selects `release: <its release name>`.
+   * @default { release: 'kube-prometheus-stack' }
+   */
+  readonly prometheusSelector?: { [key: string]: string };
+
+  /**
+   * The name of the Service port to scrape.
+   * @default 'metrics'
+   */
+  readonly port?: string;
+
+  /**
+   * The metrics path.
+   * @default '/metrics'
+   */
+  readonly path?: string;
+
+  /**
+   * How often to scrape.
+   * @default Duration.seconds(30)
+   */
+  readonly interval?: Duration;
+
+  /**
+   * How long a scrape may take; at most `interval`.
+   * @default Duration.seconds(10)
+   */
+  readonly scrapeTimeout?: Duration;
+
+  /**
+   * Relabelings of the scraped target.
+   * @default - none
+   */
+  readonly relabelings?: Relabeling[];
+
+  /**
+   * Tuning of the preset alerts.
+   * @default - every preset on, with its defaults
+   */
+  readonly alerts?: AlertPresets;
+
+  /**
+   * The service's metric names.
+   * @default - client_golang's, cAdvisor's and kube-state-metrics'
+   */
+  readonly metricNames?: MetricNames;
+
+  /**
+   * An availability objective, with recording rules and multi-window multi-burn-rate alerts.
+   * @default - none
+   */
+  readonly availability?: AvailabilityObjective;
+
+  /**
+   * Where the runbooks are; each alert links to `<runbookBaseUrl>#<alert name in lowercase>`.
+   * @default 'https://github.com/gantry-dev/cdk8s-gantry/blob/main/docs/runbooks.md'
+   */
+  readonly runbookBaseUrl?: string;
+
+  /**
+   * Emit a Grafana dashboard in a ConfigMap labelled for the Grafana sidecar.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * The label (and value) the Grafana sidecar loads dashboards by.
+   * @default { grafana_dashboard: '1' }
+   */
+  readonly dashboardLabels?: { [key: string]: string };
+}
+
+/**
+ * Properties of a PrometheusMonitor.
+ */
+export interface PrometheusMonitorProps extends PrometheusMonitorOptions {
+  /** The service to monitor. */
+  readonly service: IGoMicroservice;
+}
+
+/**
+ * Monitoring for a GoMicroservice with prometheus-operator: a ServiceMonitor that selects the service's Service by
+ * label and its metrics port by name, a PrometheusRule with preset alerts (errors, latency, traffic, resources,
+ * rollout, Go runtime) and optional SLO burn-rate alerts, and a Grafana dashboard. Every PromQL expression is parsed
+ * at synthesis; a broken one is an error naming the construct and the expression.
+ *
+ * Objects: ServiceMonitor and PrometheusRule named like the service (ids `ServiceMonitor`, `Rules`), ConfigMap
+ * `<name>-dashboard` (id `Dashboard`).
+ */
+export class PrometheusMonitor extends Construct {
+  /** The ServiceMonitor. */
+  public readonly serviceMonitor: ApiObject;
+  /** The PrometheusRule. */
+  public readonly rules: ApiObject;
+  /** The dashboard ConfigMap, unless turned off. */
+  public readonly dashboard?: ApiObject;
+
+  /**
+   * @param scope usually the service itself (see GoMicroservice.addMonitoring)
+   * @param id the construct id
+   * @param props the monitoring
+   */
+  constructor(scope: Construct, id: string, props: PrometheusMonitorProps) {
+    super(scope, id);
+    const svc = props.service;
+    const selector = props.prometheusSelector ?? { release: 'kube-prometheus-stack' };
+    for (const [k, v] of Object.entries(selector)) checkLabelValue(this, `prometheusSelector.${k}`, v);
+    const port = props.port ?? svc.metricsPortName;
+    if (!(port in svc.ports)) {
+      throw GantryError.of(this, 'port', port, `is not a port of service ${svc.name} (it has ${Object.keys(svc.ports).join(', ')})`,
+        `use its metrics port name, '${svc.metricsPortName}'`);
+    }
+    const path = props.path ?? '/metrics';
+    if (!path.startsWith('/')) {
+      throw GantryError.of(this, 'path', path, 'is not an HTTP path', 'use a path such as \'/metrics\'');
+    }
+    const interval = checkSeconds(this, 'interval', props.interval ?? Duration.seconds(30), 1, 3600);
+    const scrapeTimeout = checkSeconds(this, 'scrapeTimeout', props.scrapeTimeout ?? Duration.seconds(10), 1, 3600);
+    if (scrapeTimeout > interval) {
+      throw GantryError.of(this, 'scrapeTimeout', `${scrapeTimeout}s`, `is longer than the scrape interval (${interval}s)`,
+        `use at most Duration.seconds(${interval})`);
+    }
+    const runbookBase = props.runbookBaseUrl ?? 'https://github.com/gantry-dev/cdk8s-gantry/blob/main/docs/runbooks.md';
+    if (!/^https?:\/\/\S+$/.test(runbookBase)) {
+      throw GantryError.of(this, 'runbookBaseUrl', runbookBase, 'is not an http(s) URL', 'use the URL of your runbooks page');
+    }
+
+    const labels = { ...svc.labels, ...selector };
+    const target: Target = {
+      service: svc.name,
+      namespace: svc.namespace,
+      deployment: svc.scaleTargetName,
+      container: svc.name,
+      hpa: svc.hpa ? svc.name : undefined,
+    };
+    const names = resolveMetricNames(props.metricNames);
+
+    this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: svc.name, namespace: svc.namespace, labels },
+      spec: {
+        selector: { matchLabels: { ...svc.selectorLabels } },
+        namespaceSelector: svc.namespace ? { matchNames: [svc.namespace] } : undefined,
+        endpoints: [{
+          port,
+          path,
+          interval: `${interval}s`,
+          scrapeTimeout: `${scrapeTimeout}s`,
+          relabelings: props.relabelings?.map((r) => ({ ...r })),
+        }],
+      },
+    });
+
+    const groups: { name: string; rules: Rule[] }[] = [
+      { name: `${svc.name}.alerts`, rules: presetAlerts(this, props.alerts ?? {}, names, target, runbookBase) },
+    ];
+    if (props.availability) {
+      groups.push({
+        name: `${svc.name}.slo`,
+        rules: availabilitySlo(this, props.availability.objective, props.availability.period ?? Duration.days(30), names, target, runbookBase),
+      });
+    }
+    this.rules = new ApiObject(this, 'Rules', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: svc.name, namespace: svc.namespace, labels },
+      spec: { groups },
+    });
+
+    if (props.dashboard ?? true) {
+      const model = dashboardModel(`${svc.name}${svc.namespace ? ` (${svc.namespace})` : ''}`, `gantry-${svc.namespace ?? 'default'}-${svc.name}`.slice(0, 40), names, target);
+      for (const e of dashboardExpressions(model)) checkPromQL(this, e.where, e.expr.replace(/\$__rate_interval/g, '5m'));
+      this.dashboard = new ApiObject(this, 'Dashboard', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `${svc.name}-dashboard`, namespace: svc.namespace, labels: { ...svc.labels, ...(props.dashboardLabels ?? { grafana_dashboard: '1' }) } },
+        data: { [`${svc.name}.json`]: JSON.stringify(model, undefined, 2) + '\n' },
+      });
+    }
+  }
+}

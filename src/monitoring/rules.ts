@@ -1,0 +1,318 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { AlertOptions, AlertPresets, AlertSeverity } from './alert-options';
+import { MetricNames } from './metric-names';
+import { checkPromQL } from './promql';
+import { GantryError } from '../errors';
+
+// The preset alerts and SLO rules of a service, as Prometheus rule-file objects. Internal: PrometheusMonitor wraps them.
+
+/** MetricNames with every default filled in. */
+export type ResolvedMetricNames = Required<MetricNames>;
+
+export function resolveMetricNames(names: MetricNames = {}): ResolvedMetricNames {
+  return {
+    requestsTotal: names.requestsTotal ?? 'http_requests_total',
+    requestDurationSeconds: names.requestDurationSeconds ?? 'http_request_duration_seconds',
+    codeLabel: names.codeLabel ?? 'code',
+    goroutines: names.goroutines ?? 'go_goroutines',
+    gcDurationSeconds: names.gcDurationSeconds ?? 'go_gc_duration_seconds',
+    heapInuseBytes: names.heapInuseBytes ?? 'go_memstats_heap_inuse_bytes',
+  };
+}
+
+/** Who the rules are about: label matchers for each source of metrics. */
+export interface Target {
+  readonly service: string;
+  readonly namespace?: string;
+  readonly deployment: string;
+  readonly container: string;
+  readonly hpa?: string;
+}
+
+export interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: { [key: string]: string };
+  annotations?: { [key: string]: string };
+}
+
+/** A duration in Prometheus's format: 90s, 5m, 1h, 3d. */
+export function promDuration(d: Duration): string {
+  const s = d.toSeconds({ integral: false });
+  if (s % 86400 === 0) return `${s / 86400}d`;
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
+function matchers(pairs: (string | undefined)[]): string {
+  return `{${pairs.filter((p) => p !== undefined).join(', ')}}`;
+}
+
+interface Preset {
+  key: keyof AlertPresets;
+  alert: string;
+  threshold?: { default: number; min: number; max: number; unit: string };
+  for: Duration;
+  severity: AlertSeverity;
+  summary: string;
+  description: (t: string) => string;
+  expr: (m: ResolvedMetricNames, t: Target, threshold: number) => string;
+  when?: (t: Target) => boolean;
+}
+
+const PRESETS: Preset[] = [
+  {
+    key: 'errorRate',
+    alert: 'GoServiceHighErrorRate',
+    threshold: { default: 0.05, min: 0.0001, max: 1, unit: 'ratio' },
+    for: Duration.minutes(5),
+    severity: AlertSeverity.CRITICAL,
+    summary: 'More than {{ $value | humanizePercentage }} of requests fail with 5xx',
+    description: (t) => `The 5xx ratio of ${t} is above the threshold.`,
+    expr: (m, t, x) => `sum(rate(${m.requestsTotal}${http(t, `${m.codeLabel}=~"5.."`)}[5m])) / sum(rate(${m.requestsTotal}${http(t)}[5m])) > ${x}`,
+  },
+  {
+    key: 'latency',
+    alert: 'GoServiceHighLatency',
+    threshold: { default: 2, min: 0.001, max: 3600, unit: 'seconds' },
+    for: Duration.minutes(10),
+    severity: AlertSeverity.WARNING,
+    summary: 'p99 latency is {{ $value | humanizeDuration }}',
+    description: (t) => `The 99th percentile request duration of ${t} is above the threshold.`,
+    expr: (m, t, x) => `histogram_quantile(0.99, sum by (le) (rate(${m.requestDurationSeconds}_bucket${http(t)}[5m]))) > ${x}`,
+  },
+  {
+    key: 'trafficStopped',
+    alert: 'GoServiceTrafficStopped',
+    for: Duration.minutes(10),
+    severity: AlertSeverity.CRITICAL,
+    summary: 'No requests in 10 minutes',
+    description: (t) => `${t} served requests in the previous hour but none in the last 10 minutes.`,
+    expr: (m, t) => `sum(rate(${m.requestsTotal}${http(t)}[10m])) == 0 and sum(rate(${m.requestsTotal}${http(t)}[1h] offset 10m)) > 0`,
+  },
+  {
+    key: 'cpu',
+    alert: 'GoServiceCpuNearLimit',
+    threshold: { default: 0.85, min: 0.01, max: 1, unit: 'ratio' },
+    for: Duration.minutes(5),
+    severity: AlertSeverity.WARNING,
+    summary: 'Pod {{ $labels.pod }} uses {{ $value | humanizePercentage }} of its CPU limit',
+    description: (t) => `A pod of ${t} is close to its CPU limit; it will be throttled.`,
+    expr: (_m, t, x) => `sum by (pod) (rate(container_cpu_usage_seconds_total${pods(t)}[5m])) / sum by (pod) (kube_pod_container_resource_limits${pods(t, 'resource="cpu"')}) > ${x}`,
+  },
+  {
+    key: 'memory',
+    alert: 'GoServiceMemoryNearLimit',
+    threshold: { default: 0.9, min: 0.01, max: 1, unit: 'ratio' },
+    for: Duration.minutes(5),
+    severity: AlertSeverity.WARNING,
+    summary: 'Pod {{ $labels.pod }} uses {{ $value | humanizePercentage }} of its memory limit',
+    description: (t) => `A pod of ${t} is close to its memory limit; the OOM killer is next.`,
+    expr: (_m, t, x) => `sum by (pod) (container_memory_working_set_bytes${pods(t)}) / sum by (pod) (kube_pod_container_resource_limits${pods(t, 'resource="memory"')}) > ${x}`,
+  },
+  {
+    key: 'cpuThrottling',
+    alert: 'GoServiceCpuThrottled',
+    threshold: { default: 0.25, min: 0.01, max: 1, unit: 'ratio' },
+    for: Duration.minutes(15),
+    severity: AlertSeverity.WARNING,
+    summary: 'Pod {{ $labels.pod }} is throttled in {{ $value | humanizePercentage }} of CPU periods',
+    description: (t) => `A pod of ${t} is CPU-throttled; latency suffers. Raise the CPU limit or check GOMAXPROCS.`,
+    expr: (_m, t, x) => `sum by (pod) (rate(container_cpu_cfs_throttled_periods_total${pods(t)}[5m])) / sum by (pod) (rate(container_cpu_cfs_periods_total${pods(t)}[5m])) > ${x}`,
+  },
+  {
+    key: 'restarts',
+    alert: 'GoServiceRestarting',
+    threshold: { default: 2, min: 1, max: 1000, unit: 'restarts' },
+    for: Duration.seconds(0),
+    severity: AlertSeverity.WARNING,
+    summary: 'Container of pod {{ $labels.pod }} restarted {{ $value }} times in 15 minutes',
+    description: (t) => `A container of ${t} keeps restarting (crash loop?).`,
+    expr: (_m, t, x) => `increase(kube_pod_container_status_restarts_total${pods(t)}[15m]) > ${x}`,
+  },
+  {
+    key: 'oomKills',
+    alert: 'GoServiceOomKilled',
+    for: Duration.seconds(0),
+    severity: AlertSeverity.WARNING,
+    summary: 'Container of pod {{ $labels.pod }} was OOM-killed',
+    description: (t) => `A container of ${t} was killed for exceeding its memory limit. Check GOMEMLIMIT and the limit.`,
+    expr: (_m, t) => `(kube_pod_container_status_last_terminated_reason${pods(t, 'reason="OOMKilled"')} == 1) `
+      + `and on (namespace, pod, container) (increase(kube_pod_container_status_restarts_total${pods(t)}[10m]) > 0)`,
+  },
+  {
+    key: 'replicasUnavailable',
+    alert: 'GoServiceReplicasUnavailable',
+    for: Duration.minutes(10),
+    severity: AlertSeverity.WARNING,
+    summary: '{{ $value }} replicas unavailable',
+    description: (t) => `Deployment ${t} has had unavailable replicas for a while.`,
+    expr: (_m, t) => `kube_deployment_status_replicas_unavailable${deploy(t)} > 0`,
+  },
+  {
+    key: 'rolloutStuck',
+    alert: 'GoServiceRolloutStuck',
+    for: Duration.minutes(1),
+    severity: AlertSeverity.CRITICAL,
+    summary: 'The rollout passed its progress deadline',
+    description: (t) => `Deployment ${t} reports Progressing=False (ProgressDeadlineExceeded). Roll back or fix the new version.`,
+    expr: (_m, t) => `kube_deployment_status_condition${deploy(t, 'condition="Progressing"', 'status="false"')} == 1`,
+  },
+  {
+    key: 'hpaMaxedOut',
+    alert: 'GoServiceAutoscalerAtMax',
+    for: Duration.minutes(15),
+    severity: AlertSeverity.WARNING,
+    summary: 'The HPA has run at its maximum of {{ $value }} replicas',
+    description: (t) => `The HPA of ${t} cannot add pods; raise maxReplicas or find out why load grew.`,
+    expr: (_m, t) => `kube_horizontalpodautoscaler_status_current_replicas${hpa(t)} >= kube_horizontalpodautoscaler_spec_max_replicas${hpa(t)}`,
+    when: (t) => t.hpa !== undefined,
+  },
+  {
+    key: 'goroutines',
+    alert: 'GoServiceTooManyGoroutines',
+    threshold: { default: 10000, min: 1, max: 10000000, unit: 'goroutines' },
+    for: Duration.minutes(15),
+    severity: AlertSeverity.WARNING,
+    summary: 'Pod {{ $labels.pod }} runs {{ $value }} goroutines',
+    description: (t) => `A pod of ${t} runs very many goroutines: a leak, or a blocked dependency.`,
+    expr: (m, t, x) => `sum by (pod) (${m.goroutines}${http(t)}) > ${x}`,
+  },
+  {
+    key: 'gcPauses',
+    alert: 'GoServiceGcPauses',
+    threshold: { default: 0.05, min: 0.001, max: 1, unit: 'ratio' },
+    for: Duration.minutes(15),
+    severity: AlertSeverity.WARNING,
+    summary: 'Pod {{ $labels.pod }} spends {{ $value | humanizePercentage }} of its time in GC pauses',
+    description: (t) => `A pod of ${t} spends much time in stop-the-world GC pauses.`,
+    expr: (m, t, x) => `sum by (pod) (rate(${m.gcDurationSeconds}_sum${http(t)}[5m])) > ${x}`,
+  },
+  {
+    key: 'heapNearLimit',
+    alert: 'GoServiceHeapNearMemoryLimit',
+    threshold: { default: 0.9, min: 0.01, max: 1, unit: 'ratio' },
+    for: Duration.minutes(15),
+    severity: AlertSeverity.WARNING,
+    summary: 'Pod {{ $labels.pod }} heap is {{ $value | humanizePercentage }} of GOMEMLIMIT',
+    description: (t) => `The Go heap of a pod of ${t} is close to GOMEMLIMIT (the memory limit): the GC runs hard, and an OOM kill is near.`,
+    expr: (m, t, x) => `sum by (pod) (${m.heapInuseBytes}${http(t)}) / sum by (pod) (kube_pod_container_resource_limits${pods(t, 'resource="memory"')}) > ${x}`,
+  },
+];
+
+/** Series scraped from the service's own metrics port (prometheus-operator sets `job` to the Service name). */
+function http(t: Target, ...extra: string[]): string {
+  return matchers([`job="${t.service}"`, ns(t), ...extra]);
+}
+/** cAdvisor and kube-state-metrics series of the service's containers. */
+function pods(t: Target, ...extra: string[]): string {
+  return matchers([ns(t), `pod=~"${t.deployment}-[a-z0-9]+-[a-z0-9]+"`, `container="${t.container}"`, ...extra]);
+}
+function deploy(t: Target, ...extra: string[]): string {
+  return matchers([ns(t), `deployment="${t.deployment}"`, ...extra]);
+}
+function hpa(t: Target): string {
+  return matchers([ns(t), `horizontalpodautoscaler="${t.hpa}"`]);
+}
+function ns(t: Target): string | undefined {
+  return t.namespace ? `namespace="${t.namespace}"` : undefined;
+}
+
+/** The preset alerts, checked and tuned. */
+export function presetAlerts(scope: IConstruct, presets: AlertPresets, m: ResolvedMetricNames, t: Target, runbookBase: string): Rule[] {
+  const name = t.namespace ? `${t.namespace}/${t.service}` : t.service;
+  const rules: Rule[] = [];
+  for (const p of PRESETS) {
+    const o: AlertOptions = presets[p.key] ?? {};
+    if (o.enabled === false || (p.when && !p.when(t))) continue;
+    let threshold = 0;
+    if (p.threshold) {
+      threshold = o.threshold ?? p.threshold.default;
+      if (typeof threshold !== 'number' || !(threshold >= p.threshold.min && threshold <= p.threshold.max)) {
+        throw GantryError.of(scope, `alerts.${p.key}.threshold`, threshold,
+          `is out of range for this alert (${p.threshold.unit}, from ${p.threshold.min} to ${p.threshold.max})`,
+          `use a value such as ${p.threshold.default}`);
+      }
+    } else if (o.threshold !== undefined) {
+      throw GantryError.of(scope, `alerts.${p.key}.threshold`, o.threshold, 'does not apply: this alert has no threshold', 'remove it');
+    }
+    const rule: Rule = {
+      alert: p.alert,
+      expr: p.expr(m, t, threshold),
+      for: promDuration(o.for ?? p.for),
+      labels: { severity: o.severity ?? p.severity, service: t.service },
+      annotations: {
+        summary: p.summary,
+        description: p.description(name),
+        runbook_url: `${runbookBase}#${p.alert.toLowerCase()}`,
+      },
+    };
+    if (rule.for === '0s') delete rule.for;
+    checkPromQL(scope, `alerts.${p.key}`, rule.expr);
+    rules.push(rule);
+  }
+  return rules;
+}
+
+/** The windows of the multi-window, multi-burn-rate alerts (Google SRE workbook, chapter 5). */
+export const BURN_RATE_WINDOWS = [
+  { long: '1h', short: '5m', factor: 14.4, severity: AlertSeverity.CRITICAL, kind: 'page' },
+  { long: '6h', short: '30m', factor: 6, severity: AlertSeverity.CRITICAL, kind: 'page' },
+  { long: '1d', short: '2h', factor: 3, severity: AlertSeverity.WARNING, kind: 'ticket' },
+  { long: '3d', short: '6h', factor: 1, severity: AlertSeverity.WARNING, kind: 'ticket' },
+];
+
+/**
+ * Recording rules of the error ratio over each window, the error budget, and the page and ticket burn-rate alerts of
+ * an availability objective (in percent, such as 99.9) over `period`.
+ */
+export function availabilitySlo(
+  scope: IConstruct, objective: number, period: Duration, m: ResolvedMetricNames, t: Target, runbookBase: string,
+): Rule[] {
+  if (typeof objective !== 'number' || !(objective > 0 && objective < 100)) {
+    throw GantryError.of(scope, 'slo.objective', objective, 'must be a percentage between 0 and 100, exclusive', 'use a value such as 99.9');
+  }
+  const periodText = promDuration(period);
+  const budget = +(1 - objective / 100).toPrecision(12);
+  const slo = `${t.service}-availability`;
+  const sloLabels = { slo, service: t.service };
+  const sel = matchers([`slo="${slo}"`]);
+  const windows = [...new Set(['5m', '30m', '1h', '2h', '6h', '1d', '3d', periodText])];
+  const rules: Rule[] = windows.map((w) => ({
+    record: `slo:sli_error:ratio_rate${w}`,
+    expr: `sum(rate(${m.requestsTotal}${http(t, `${m.codeLabel}=~"5.."`)}[${w}])) / sum(rate(${m.requestsTotal}${http(t)}[${w}]))`,
+    labels: { ...sloLabels },
+  }));
+  rules.push(
+    { record: 'slo:objective:ratio', expr: `vector(${objective / 100})`, labels: { ...sloLabels } },
+    { record: 'slo:error_budget:ratio', expr: `vector(${budget})`, labels: { ...sloLabels } },
+    {
+      record: 'slo:error_budget_remaining:ratio',
+      expr: `1 - (slo:sli_error:ratio_rate${periodText}${sel} / ${budget})`,
+      labels: { ...sloLabels },
+    },
+  );
+  for (const kind of ['page', 'ticket']) {
+    const ws = BURN_RATE_WINDOWS.filter((w) => w.kind === kind);
+    const burning = (w: typeof ws[number]) => `(slo:sli_error:ratio_rate${w.long}${sel} > (${w.factor} * ${budget})`
+      + ` and slo:sli_error:ratio_rate${w.short}${sel} > (${w.factor} * ${budget}))`;
+    const expr = ws.map(burning).join(' or ');
+    const alert = kind === 'page' ? 'GoServiceErrorBudgetBurnPage' : 'GoServiceErrorBudgetBurnTicket';
+    rules.push({
+      alert,
+      expr,
+      labels: { severity: ws[0].severity, service: t.service, slo },
+      annotations: {
+        summary: `${t.service} burns its ${objective}% availability error budget fast${kind === 'page' ? '' : 'er than it can last'}`,
+        description: `Error ratio over ${ws.map((w) => `${w.long}/${w.short} above ${w.factor}x`).join(', or ')} the budget of ${budget} (objective ${objective}% over ${periodText}).`,
+        runbook_url: `${runbookBase}#${alert.toLowerCase()}`,
+      },
+    });
+  }
+  for (const r of rules) checkPromQL(scope, 'slo', r.expr);
+  return rules;
+}
