@@ -44,7 +44,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'adm-zip@^0.6.1',
     // Argo CD's CRD schemas, for the GitOps objects. Newer majors need Node 22 and ESM.
     '@kubernetes-models/argo-cd@2.7.2',
-    // prometheus-operator's CRD schemas (ServiceMonitor, PrometheusRule, ...). Newer majors need Node 22 and ESM.
+    // prometheus-operator's CRD schemas (ServiceMonitor, PrometheusRule, ...). From 5.0 on it ships ESM only.
     '@kubernetes-models/prometheus-operator@4.4.4',
   ],
 

@@ -53,6 +53,7 @@ describe('README', () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-readme-')), 'chart');
     gantry.HelmExport.writeChart(app, { name: 'orders', version: '0.1.0', outdir });
     expect(fs.readFileSync(path.join(outdir, 'values.yaml'), 'utf8')).toContain('  terminationGracePeriodSeconds: 30\n');
+    fs.rmSync(path.dirname(outdir), { recursive: true });
   });
 
   test('the GitOps snippet writes each environment and the Argo CD objects', () => {

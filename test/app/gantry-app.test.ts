@@ -60,9 +60,11 @@ describe('GantryApp', () => {
   });
 
   test('quotes YAML 1.1 booleans, which Kubernetes would otherwise read as true and false', () => {
-    const app = new GantryApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-app-')) });
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-app-'));
+    const app = new GantryApp({ outdir });
     build(app);
     const yaml = app.synthYaml();
+    fs.rmSync(outdir, { recursive: true });
     expect(yaml).toContain("'on': 'yes'");
     expect(yaml).toContain("'n': 'n'");
     expect(parseAllDocuments(yaml).map((d) => d.toJSON().kind)).toEqual(['Namespace', 'ConfigMap', 'ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy']);
@@ -96,5 +98,6 @@ describe('GantryApp', () => {
     expect(GantryErrors.isGantryError(error)).toBe(true);
     expect(error.message).toBe('2 validation errors:\n  [c/a] first problem\n  [c/b] second problem');
     expect(fs.existsSync(outdir)).toBe(false);
+    fs.rmSync(path.dirname(outdir), { recursive: true });
   });
 });

@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { shopArgoCd, shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
 import { GantryApp } from '../../src';
+import { checkRules } from '../support/promtool';
 import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -101,6 +102,22 @@ describe('example: shop', () => {
     expect(find('prod', 'Deployment', 'inventory').spec.template.spec.containers[0].readinessProbe.grpc).toEqual({ port: 9000, service: 'readiness' });
     expect(find('prod', 'Deployment', 'payments').spec.template.spec.terminationGracePeriodSeconds).toBe(55);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  test('every PrometheusRule passes promtool check rules, and every service has its monitoring', () => {
+    const rules = objects.filter((o) => o.kind === 'PrometheusRule');
+    expect(rules.length).toBe(9);
+    for (const r of rules) {
+      const result = checkRules({ groups: r.spec.groups });
+      expect(result.output).toContain('SUCCESS');
+    }
+    for (const env of ['dev', 'staging', 'prod']) {
+      for (const svc of ['orders', 'inventory', 'payments']) {
+        expect(find(env, 'ServiceMonitor', svc)).toBeDefined();
+        expect(find(env, 'ConfigMap', `${svc}-dashboard`)).toBeDefined();
+      }
+    }
+    expect(find('prod', 'PrometheusRule', 'orders').spec.groups.map((g: any) => g.name)).toEqual(['orders.alerts', 'orders.slo']);
   });
 
   test('Argo CD: a least-privilege project and an ApplicationSet that syncs every environment automatically', () => {

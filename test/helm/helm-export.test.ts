@@ -13,9 +13,14 @@ import {
 import { helmLint, helmPackage, helmTemplate, HelmTemplateOptions } from '../support/helm';
 import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
 
-afterAll(stopPodSecurityValidator);
+// Every directory this file makes lives under one root, removed at the end.
+const TMP_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-helm-test-'));
+const tmp = (prefix: string) => fs.mkdtempSync(path.join(TMP_ROOT, prefix));
 
-const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+afterAll(async () => {
+  fs.rmSync(TMP_ROOT, { recursive: true, force: true });
+  await stopPodSecurityValidator();
+});
 const keyOf = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const byKey = (objects: any[]) => new Map(objects.map((o) => [keyOf(o), o]));
 const EXTERNAL_SECRETS = ['orders-db', 'payments-provider'].map((name) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'shop' } }));

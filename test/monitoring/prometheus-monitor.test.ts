@@ -1,0 +1,272 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AlertPresets, AlertSeverity, GoMicroservice, PrometheusMonitorOptions } from '../../src';
+import { gantryError, newChart, only, synth } from '../harness';
+import { checkRules, testRules } from '../support/promtool';
+
+const IMAGE = 'ghcr.io/acme/orders:1.4.2';
+
+/** orders in namespace shop, with an HPA, monitored with `options`. */
+function monitored(options: PrometheusMonitorOptions = {}): any[] {
+  const { chart } = newChart({ namespace: 'shop' });
+  const svc = new GoMicroservice(chart, 'orders', { image: IMAGE, autoscaling: { maxReplicas: 10 } });
+  svc.addMonitoring(options);
+  return synth(chart);
+}
+
+/** The rule file for promtool's unit tests: the alert logic (expr, for, labels); annotation templates are checked by `promtool check rules`. */
+function ruleFile(objects: any[]): any {
+  const spec = only(objects, 'PrometheusRule').spec;
+  return { groups: spec.groups.map((g: any) => ({ ...g, rules: g.rules.map(({ annotations, ...r }: any) => r) })) };
+}
+
+const HTTP = 'job="orders", namespace="shop"';
+const POD = 'namespace="shop", pod="orders-5d4f8b7c9-x2x7q", container="orders"';
+const SCRAPED_POD = `${HTTP}, pod="orders-5d4f8b7c9-x2x7q"`;
+const LIMIT = 268435456; // 256Mi
+const requests = (okPerMinute: number, failedPerMinute: number, minutes = 200) => [
+  { series: `http_requests_total{${HTTP}, code="200"}`, values: `0+${okPerMinute}x${minutes}` },
+  { series: `http_requests_total{${HTTP}, code="500"}`, values: `0+${failedPerMinute}x${minutes}` },
+];
+const latency = (within1s: number) => [
+  ...['0.5', '1'].map((le) => ({ series: `http_request_duration_seconds_bucket{${HTTP}, le="${le}"}`, values: `0+${le === '1' ? within1s : 0}x40` })),
+  ...['2.5', '5', '+Inf'].map((le) => ({ series: `http_request_duration_seconds_bucket{${HTTP}, le="${le}"}`, values: '0+100x40' })),
+];
+
+interface AlertCase {
+  alert: string;
+  /** When to look, in minutes: after the `for` duration has passed. */
+  at: number;
+  fires: object[];
+  silent: object[];
+  labels: object;
+}
+
+const service = { service: 'orders' };
+const CASES: AlertCase[] = [
+  { alert: 'GoServiceHighErrorRate', at: 20, fires: requests(94, 6), silent: requests(951, 49), labels: { severity: 'critical', ...service } },
+  { alert: 'GoServiceHighLatency', at: 20, fires: latency(96), silent: latency(98), labels: { severity: 'warning', ...service } },
+  {
+    alert: 'GoServiceTrafficStopped',
+    at: 85,
+    fires: [{ series: `http_requests_total{${HTTP}, code="200"}`, values: '0+10x60 600x40' }],
+    silent: [{ series: `http_requests_total{${HTTP}, code="200"}`, values: '0+1x100' }],
+    labels: { severity: 'critical', ...service },
+  },
+  {
+    alert: 'GoServiceCpuNearLimit',
+    at: 15,
+    fires: [{ series: `container_cpu_usage_seconds_total{${POD}}`, values: '0+54x40' }, { series: `kube_pod_container_resource_limits{${POD}, resource="cpu"}`, values: '1x40' }],
+    silent: [{ series: `container_cpu_usage_seconds_total{${POD}}`, values: '0+50.4x40' }, { series: `kube_pod_container_resource_limits{${POD}, resource="cpu"}`, values: '1x40' }],
+    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+  },
+  {
+    alert: 'GoServiceMemoryNearLimit',
+    at: 15,
+    fires: [{ series: `container_memory_working_set_bytes{${POD}}`, values: `${Math.round(LIMIT * 0.91)}x30` }, { series: `kube_pod_container_resource_limits{${POD}, resource="memory"}`, values: `${LIMIT}x30` }],
+    silent: [{ series: `container_memory_working_set_bytes{${POD}}`, values: `${Math.round(LIMIT * 0.89)}x30` }, { series: `kube_pod_container_resource_limits{${POD}, resource="memory"}`, values: `${LIMIT}x30` }],
+    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+  },
+  {
+    alert: 'GoServiceCpuThrottled',
+    at: 25,
+    fires: [{ series: `container_cpu_cfs_throttled_periods_total{${POD}}`, values: '0+26x40' }, { series: `container_cpu_cfs_periods_total{${POD}}`, values: '0+100x40' }],
+    silent: [{ series: `container_cpu_cfs_throttled_periods_total{${POD}}`, values: '0+24x40' }, { series: `container_cpu_cfs_periods_total{${POD}}`, values: '0+100x40' }],
+    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+  },
+  {
+    alert: 'GoServiceRestarting',
+    at: 20,
+    fires: [{ series: `kube_pod_container_status_restarts_total{${POD}}`, values: '0x10 3x30' }],
+    silent: [{ series: `kube_pod_container_status_restarts_total{${POD}}`, values: '0x10 1x30' }],
+    labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q', container: 'orders' },
+  },
+  {
+    alert: 'GoServiceOomKilled',
+    at: 15,
+    fires: [{ series: `kube_pod_container_status_last_terminated_reason{${POD}, reason="OOMKilled"}`, values: '1x30' }, { series: `kube_pod_container_status_restarts_total{${POD}}`, values: '0x10 1x20' }],
+    silent: [{ series: `kube_pod_container_status_last_terminated_reason{${POD}, reason="OOMKilled"}`, values: '1x30' }, { series: `kube_pod_container_status_restarts_total{${POD}}`, values: '1x30' }],
+    labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q', container: 'orders', reason: 'OOMKilled' },
+  },
+  {
+    alert: 'GoServiceReplicasUnavailable',
+    at: 15,
+    fires: [{ series: 'kube_deployment_status_replicas_unavailable{namespace="shop", deployment="orders"}', values: '1x30' }],
+    silent: [{ series: 'kube_deployment_status_replicas_unavailable{namespace="shop", deployment="orders"}', values: '0x30' }],
+    labels: { severity: 'warning', ...service, namespace: 'shop', deployment: 'orders' },
+  },
+  {
+    alert: 'GoServiceRolloutStuck',
+    at: 5,
+    fires: [{ series: 'kube_deployment_status_condition{namespace="shop", deployment="orders", condition="Progressing", status="false"}', values: '1x10' }],
+    silent: [{ series: 'kube_deployment_status_condition{namespace="shop", deployment="orders", condition="Progressing", status="false"}', values: '0x10' }],
+    labels: { severity: 'critical', ...service, namespace: 'shop', deployment: 'orders', condition: 'Progressing', status: 'false' },
+  },
+  {
+    alert: 'GoServiceAutoscalerAtMax',
+    at: 20,
+    fires: [{ series: 'kube_horizontalpodautoscaler_status_current_replicas{namespace="shop", horizontalpodautoscaler="orders"}', values: '10x30' }, { series: 'kube_horizontalpodautoscaler_spec_max_replicas{namespace="shop", horizontalpodautoscaler="orders"}', values: '10x30' }],
+    silent: [{ series: 'kube_horizontalpodautoscaler_status_current_replicas{namespace="shop", horizontalpodautoscaler="orders"}', values: '9x30' }, { series: 'kube_horizontalpodautoscaler_spec_max_replicas{namespace="shop", horizontalpodautoscaler="orders"}', values: '10x30' }],
+    labels: { severity: 'warning', ...service, namespace: 'shop', horizontalpodautoscaler: 'orders' },
+  },
+  {
+    alert: 'GoServiceTooManyGoroutines',
+    at: 20,
+    fires: [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '10001x30' }],
+    silent: [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '9999x30' }],
+    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+  },
+  {
+    alert: 'GoServiceGcPauses',
+    at: 25,
+    fires: [{ series: `go_gc_duration_seconds_sum{${SCRAPED_POD}}`, values: '0+3.06x40' }],
+    silent: [{ series: `go_gc_duration_seconds_sum{${SCRAPED_POD}}`, values: '0+2.94x40' }],
+    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+  },
+  {
+    alert: 'GoServiceHeapNearMemoryLimit',
+    at: 20,
+    fires: [{ series: `go_memstats_heap_inuse_bytes{${SCRAPED_POD}}`, values: `${Math.round(LIMIT * 0.91)}x30` }, { series: `kube_pod_container_resource_limits{${POD}, resource="memory"}`, values: `${LIMIT}x30` }],
+    silent: [{ series: `go_memstats_heap_inuse_bytes{${SCRAPED_POD}}`, values: `${Math.round(LIMIT * 0.89)}x30` }, { series: `kube_pod_container_resource_limits{${POD}, resource="memory"}`, values: `${LIMIT}x30` }],
+    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+  },
+];
+
+/** A unit test: `inputs` for `minutes`, and what `alert` should be at `at` minutes. */
+function unitTest(inputs: object[], alert: string, at: number, expected: object[]): object {
+  return {
+    interval: '1m',
+    input_series: inputs,
+    alert_rule_test: [{ eval_time: `${at}m`, alertname: alert, exp_alerts: expected }],
+  };
+}
+
+describe('PrometheusMonitor', () => {
+  const objects = monitored({ availability: { objective: 99.9 } });
+
+  test('a ServiceMonitor, a PrometheusRule and a dashboard, selected by Prometheus', () => {
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['ServiceMonitor', 'PrometheusRule', 'ConfigMap']));
+    const sm = only(objects, 'ServiceMonitor');
+    expect(sm).toMatchSnapshot();
+    const svc = only(objects, 'Service');
+    // The ServiceMonitor selects the Service by its labels, and its port by name.
+    for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) expect(svc.metadata.labels[k]).toBe(v);
+    expect(svc.spec.ports.map((p: any) => p.name)).toContain(sm.spec.endpoints[0].port);
+    expect(sm.spec.endpoints[0]).toEqual({ port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' });
+    expect(sm.spec.namespaceSelector).toEqual({ matchNames: ['shop'] });
+    expect(sm.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(only(objects, 'PrometheusRule').metadata.labels.release).toBe('kube-prometheus-stack');
+    const dashboard = only(objects, 'ConfigMap', 'orders-dashboard');
+    expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
+    const model = JSON.parse(dashboard.data['orders.json']);
+    expect(model.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title)).toEqual(['Traffic, errors, latency', 'Saturation', 'Go runtime']);
+    expect(model.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title)).toEqual([
+      'Request rate', 'Error ratio (5xx)', 'Latency percentiles', 'CPU of limit', 'Memory of limit', 'CPU throttling', 'Goroutines', 'GC pause time', 'Heap of GOMEMLIMIT',
+    ]);
+  });
+
+  test('every alert carries severity, summary, description and a runbook', () => {
+    const rules = only(objects, 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert);
+    expect(rules.map((r: any) => r.alert)).toEqual([...CASES.map((c) => c.alert), 'GoServiceErrorBudgetBurnPage', 'GoServiceErrorBudgetBurnTicket']);
+    for (const r of rules) {
+      expect(Object.keys(r.annotations).sort()).toEqual(['description', 'runbook_url', 'summary']);
+      expect(r.annotations.runbook_url).toBe(`https://github.com/gantry-dev/cdk8s-gantry/blob/main/docs/runbooks.md#${r.alert.toLowerCase()}`);
+      expect(['critical', 'warning']).toContain(r.labels.severity);
+    }
+  });
+
+  test('promtool check rules passes on the generated rule file', () => {
+    const result = checkRules({ groups: only(objects, 'PrometheusRule').spec.groups });
+    expect(result.output).toContain('SUCCESS');
+    expect(result.ok).toBe(true);
+  });
+
+  test.each(CASES)('$alert fires when its condition holds for its duration, and stays silent just below', (c) => {
+    const rules = ruleFile(objects);
+    const fired = testRules(rules, [unitTest(c.fires, c.alert, c.at, [{ exp_labels: { alertname: c.alert, ...c.labels } }])]);
+    expect(fired.output).toContain('SUCCESS');
+    expect(fired.ok).toBe(true);
+    const silent = testRules(rules, [unitTest(c.silent, c.alert, c.at, [])]);
+    expect(silent.output).toContain('SUCCESS');
+    expect(silent.ok).toBe(true);
+    // ... and the test itself can fail: expecting the opposite is reported.
+    expect(testRules(rules, [unitTest(c.silent, c.alert, c.at, [{ exp_labels: { alertname: c.alert, ...c.labels } }])]).ok).toBe(false);
+  });
+
+  test('a firing condition that has not lasted its duration does not fire yet', () => {
+    const c = CASES.find((x) => x.alert === 'GoServiceTooManyGoroutines')!;
+    expect(testRules(ruleFile(objects), [unitTest(c.fires, c.alert, 10, [])]).ok).toBe(true);
+  });
+
+  describe('SLO burn-rate alerts (99.9%: budget 0.001)', () => {
+    const burn = (errorRatio: number) => requests(+(1000 * (1 - errorRatio)).toFixed(3), +(1000 * errorRatio).toFixed(3), 120);
+    const page = 'GoServiceErrorBudgetBurnPage';
+    const ticket = 'GoServiceErrorBudgetBurnTicket';
+    const labels = { service: 'orders', slo: 'orders-availability' };
+    const expectAlerts = (ratio: number, at: number, alert: string, firing: boolean) => {
+      const expected = firing ? [{ exp_labels: { alertname: alert, severity: alert === page ? 'critical' : 'warning', ...labels } }] : [];
+      const result = testRules(ruleFile(objects), [unitTest(burn(ratio), alert, at, expected)]);
+      expect(result.output).toContain('SUCCESS');
+    };
+
+    test('pages at 14.4x over 1h and 5m', () => expectAlerts(0.015, 65, page, true));
+    test('pages at 6x over 6h and 30m', () => expectAlerts(0.0065, 65, page, true));
+    test('does not page just below 6x', () => expectAlerts(0.0059, 65, page, false));
+    test('opens a ticket at 3x over 1d and 2h', () => expectAlerts(0.0035, 65, ticket, true));
+    test('opens a ticket at 1x over 3d and 6h', () => expectAlerts(0.0011, 65, ticket, true));
+    test('stays silent just below the budget', () => {
+      expectAlerts(0.00095, 65, ticket, false);
+      expectAlerts(0.00095, 65, page, false);
+    });
+
+    test('records the error ratio per window and the remaining budget', () => {
+      const result = testRules(ruleFile(objects), [{
+        interval: '1m',
+        input_series: burn(0.0005),
+        promql_expr_test: [
+          { expr: 'slo:sli_error:ratio_rate5m{slo="orders-availability"}', eval_time: '30m', exp_samples: [{ labels: 'slo:sli_error:ratio_rate5m{service="orders", slo="orders-availability"}', value: 0.0005 }] },
+          { expr: 'slo:error_budget_remaining:ratio{slo="orders-availability"}', eval_time: '30m', exp_samples: [{ labels: 'slo:error_budget_remaining:ratio{service="orders", slo="orders-availability"}', value: 0.5 }] },
+        ],
+      }]);
+      expect(result.output).toContain('SUCCESS');
+    });
+  });
+
+  test('alerts are tunable: threshold, duration, severity, off', () => {
+    const alerts: AlertPresets = {
+      errorRate: { threshold: 0.01, for: Duration.minutes(2), severity: AlertSeverity.WARNING },
+      goroutines: { enabled: false },
+    };
+    const rules = only(monitored({ alerts }), 'PrometheusRule').spec.groups[0].rules;
+    const errorRate = rules.find((r: any) => r.alert === 'GoServiceHighErrorRate');
+    expect(errorRate.expr.endsWith('> 0.01')).toBe(true);
+    expect(errorRate.for).toBe('2m');
+    expect(errorRate.labels.severity).toBe('warning');
+    expect(rules.map((r: any) => r.alert)).not.toContain('GoServiceTooManyGoroutines');
+    const tuned = testRules(ruleFile([{ kind: 'PrometheusRule', spec: { groups: [{ name: 'x', rules }] } }]),
+      [unitTest(requests(98, 2), 'GoServiceHighErrorRate', 10, [{ exp_labels: { alertname: 'GoServiceHighErrorRate', severity: 'warning', service: 'orders' } }])]);
+    expect(tuned.output).toContain('SUCCESS');
+  });
+
+  test('metric names are configurable', () => {
+    const rules = only(monitored({ metricNames: { requestsTotal: 'grpc_server_handled_total', codeLabel: 'grpc_code' } }), 'PrometheusRule').spec.groups[0].rules;
+    expect(rules[0].expr).toContain('grpc_server_handled_total{job="orders", namespace="shop", grpc_code=~"5.."}');
+  });
+
+  test.each([
+    ['a threshold is out of range', { alerts: { errorRate: { threshold: 5 } } },
+      "PrometheusMonitor 'test/orders/Monitoring': 'alerts.errorRate.threshold' (5) is out of range for this alert (ratio, from 0.0001 to 1); use a value such as 0.05"],
+    ['a threshold is given to an alert without one', { alerts: { oomKills: { threshold: 1 } } },
+      "PrometheusMonitor 'test/orders/Monitoring': 'alerts.oomKills.threshold' (1) does not apply: this alert has no threshold; remove it"],
+    ['the metrics port does not exist', { port: 'prometheus' },
+      "PrometheusMonitor 'test/orders/Monitoring': 'port' (prometheus) is not a port of service orders (it has http, metrics); use its metrics port name, 'metrics'"],
+    ['a metric name breaks the expression', { metricNames: { requestsTotal: 'http requests' } },
+      "PrometheusMonitor 'test/orders/Monitoring': 'alerts.errorRate' (sum(rate(http requests{job=\"orders\", code=~\"5..\"}[5m])) / sum(rate(http requests{job=\"orders\"}[5m])) > 0.05) is not valid PromQL (syntax error at character 15: 'requests{job=\"orders'); fix the expression"],
+    ['the objective is not a percentage', { availability: { objective: 0.999 * 1000 } },
+      "PrometheusMonitor 'test/orders/Monitoring': 'slo.objective' (999) must be a percentage between 0 and 100, exclusive; use a value such as 99.9"],
+    ['the scrape timeout exceeds the interval', { interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(20) },
+      "PrometheusMonitor 'test/orders/Monitoring': 'scrapeTimeout' (20s) is longer than the scrape interval (15s); use at most Duration.seconds(15)"],
+  ] as [string, PrometheusMonitorOptions, string][])('fails when %s', (_what, options, message) => {
+    expect(gantryError((c: Construct) => new GoMicroservice(c, 'orders', { image: IMAGE }).addMonitoring(options)).message).toBe(message);
+  });
+});
