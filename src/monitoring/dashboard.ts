@@ -44,7 +44,7 @@ export function dashboardModel(title: string, uid: string, m: ResolvedMetricName
       panels: [
         { title: 'Goroutines', unit: 'short', description: 'Goroutines per pod.', targets: [{ expr: `sum by (pod) (${m.goroutines}{${sel}})`, legendFormat: '{{pod}}' }] },
         { title: 'GC pause time', unit: 'percentunit', description: 'Share of time in stop-the-world GC pauses.', targets: [{ expr: `sum by (pod) (rate(${m.gcDurationSeconds}_sum{${sel}}[$__rate_interval]))`, legendFormat: '{{pod}}' }] },
-        { title: 'Heap of GOMEMLIMIT', unit: 'percentunit', description: 'Heap in use as a share of GOMEMLIMIT (the memory limit).', targets: [{ expr: `sum by (pod) (${m.heapInuseBytes}{${sel}}) / sum by (pod) (kube_pod_container_resource_limits{${pods}, resource="memory"})`, legendFormat: '{{pod}}' }] },
+        { title: 'Heap of GOMEMLIMIT', unit: 'percentunit', description: 'Heap in use, as a share of GOMEMLIMIT.', targets: [{ expr: `sum by (pod) (${m.heapInuseBytes}{${sel}}) / sum by (pod) (kube_pod_container_resource_limits{${pods}, resource="memory"})`, legendFormat: '{{pod}}' }] },
       ],
     },
   ];

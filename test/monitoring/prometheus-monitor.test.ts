@@ -1,5 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { renderDashboardSvg, sampleDashboard } from '../../scripts/dashboard-diagram';
 import { AlertPresets, AlertSeverity, GoMicroservice, PrometheusMonitorOptions } from '../../src';
 import { gantryError, newChart, only, synth } from '../harness';
 import { checkRules, testRules } from '../support/promtool';
@@ -268,5 +271,19 @@ describe('PrometheusMonitor', () => {
       "PrometheusMonitor 'test/orders/Monitoring': 'scrapeTimeout' (20s) is longer than the scrape interval (15s); use at most Duration.seconds(15)"],
   ] as [string, PrometheusMonitorOptions, string][])('fails when %s', (_what, options, message) => {
     expect(gantryError((c: Construct) => new GoMicroservice(c, 'orders', { image: IMAGE }).addMonitoring(options)).message).toBe(message);
+  });
+});
+
+describe('PrometheusMonitor docs', () => {
+  test('docs/dashboard.svg shows the dashboard the code makes', () => {
+    expect(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'dashboard.svg'), 'utf8')).toBe(renderDashboardSvg(sampleDashboard()));
+  });
+
+  test('every alert\'s runbook_url has a section in docs/runbooks.md', () => {
+    const runbooks = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
+    const anchors = new Set([...runbooks.matchAll(/^## (\S+)$/gm)].map((m) => m[1].toLowerCase()));
+    const rules = only(monitored({ availability: { objective: 99 } }), 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert);
+    expect(rules.length).toBe(16);
+    for (const r of rules) expect(anchors).toContain(r.annotations.runbook_url.split('#')[1]);
   });
 });
