@@ -60,6 +60,18 @@ export function synth(chart: Chart, options: SynthOptions = {}): any[] {
   return objects;
 }
 
+/**
+ * Every file under `dir`, by path relative to it, sorted, with its text; then removes `dir` (each caller made it for
+ * one synthesis).
+ */
+export function takeTree(dir: string): Map<string, string> {
+  const files = new Map((fs.readdirSync(dir, { recursive: true }) as string[]).sort()
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+  fs.rmSync(dir, { recursive: true });
+  return files;
+}
+
 /** The one object of `kind` (and `name`, when given) among `objects`. */
 export function only(objects: any[], kind: string, name?: string): any {
   const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));

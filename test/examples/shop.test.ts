@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { shopArgoCd, shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
 import { GantryApp } from '../../src';
+import { takeTree } from '../harness';
 import { checkRules } from '../support/promtool';
 import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
 
@@ -20,11 +21,7 @@ function synthShop(): Map<string, string> {
   for (const env of environments) buildShop(env);
   shopArgoCd(new Chart(app, 'argocd'), new Chart(app, 'argocd-root'), environments);
   app.synth();
-  const files = new Map((fs.readdirSync(outdir, { recursive: true }) as string[]).sort()
-    .filter((f) => fs.statSync(path.join(outdir, f)).isFile())
-    .map((f) => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
-  fs.rmSync(outdir, { recursive: true });
-  return files;
+  return takeTree(outdir);
 }
 
 const files = synthShop();
@@ -138,11 +135,7 @@ describe('example: shop', () => {
         cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
       });
       expect(result.status).toBe(0);
-      const written = new Map((fs.readdirSync(out, { recursive: true }) as string[]).sort()
-        .filter((f) => fs.statSync(path.join(out, f)).isFile())
-        .map((f) => [f, fs.readFileSync(path.join(out, f), 'utf8')]));
-      fs.rmSync(out, { recursive: true });
-      return written;
+      return takeTree(out);
     };
     const first = run();
     expect(run()).toEqual(first);

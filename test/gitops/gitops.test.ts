@@ -9,7 +9,7 @@ import {
   ApplicationSetGenerator, ArgoApplication, ArgoApplicationSet, ArgoAppOfApps, ArgoCluster, ArgoNotification, ArgoProject,
   Environment, EnvironmentProps, GantryApp, GoMicroservice,
 } from '../../src';
-import { gantryError, only } from '../harness';
+import { gantryError, only, takeTree } from '../harness';
 import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
 
 afterAll(stopPodSecurityValidator);
@@ -48,13 +48,7 @@ function synthApp(define: (app: App) => void): Map<string, any[]> {
   const app = new GantryApp({ outdir });
   define(app);
   app.synth();
-  const files = new Map<string, any[]>();
-  for (const f of (fs.readdirSync(outdir, { recursive: true }) as string[]).sort()) {
-    const full = path.join(outdir, f);
-    if (fs.statSync(full).isFile()) files.set(f, parseAllDocuments(fs.readFileSync(full, 'utf8')).map((d) => d.toJSON()));
-  }
-  fs.rmSync(outdir, { recursive: true });
-  return files;
+  return new Map([...takeTree(outdir)].map(([f, text]) => [f, parseAllDocuments(text).map((d) => d.toJSON())]));
 }
 
 function fleet(app: App, argo: (chart: Chart, project: ArgoProject, envs: Environment[]) => void): void {
