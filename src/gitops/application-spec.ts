@@ -1,10 +1,11 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArgoProject } from './argo-project';
 import { ArgoSyncOptions } from './argo-sync';
 import { Environment } from './environment';
 import { checkInt, checkSeconds } from '../core/checks';
 import { GantryError } from '../errors';
+import { GoMicroservice } from '../workload/go-microservice';
 
 // What an Application and an ApplicationSet's template share: sync policy and ignored differences.
 
@@ -39,10 +40,9 @@ export function hpaManagedDeployments(environments: Environment[], withNamespace
   const seen = new Map<string, any>();
   for (const env of environments) {
     for (const c of env.node.findAll()) {
-      const svc = c as any;
-      if (svc.hpa !== undefined && svc.deployment instanceof ApiObject && svc.scaleTargetKind === 'Deployment') {
-        const entry: any = { group: 'apps', kind: 'Deployment', name: svc.scaleTargetName, jsonPointers: ['/spec/replicas'] };
-        if (withNamespace) entry.namespace = env.namespace;
+      if (c instanceof GoMicroservice && c.hpa !== undefined) {
+        const entry: any = { group: 'apps', kind: 'Deployment', name: c.scaleTargetName, jsonPointers: ['/spec/replicas'] };
+        if (withNamespace) entry.namespace = c.namespace ?? env.namespace;
         seen.set(`${entry.namespace ?? ''}/${entry.name}`, entry);
       }
     }

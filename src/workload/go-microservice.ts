@@ -1,16 +1,16 @@
 import { createHash } from 'crypto';
 import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { renderEnv, renderResources, secretSources } from './container-spec';
 import { declareServiceValues } from './go-microservice-helm';
-import { GoMicroserviceProps, SecretKeyReference } from './go-microservice-props';
+import { GoMicroserviceProps } from './go-microservice-props';
 import { HealthCheck, ProbeKind } from './health-check';
 import { RollingDeployment, RolloutSpec } from './rolling-deployment';
 import { HpaPolicy, HpaPolicyOptions, IScalableWorkload } from '../autoscaling/hpa-policy';
-import { checkDns1035, checkEnvName, checkInt, checkLabelValue, checkNamespace, checkPort, checkSeconds } from '../core/checks';
+import { checkDns1035, checkInt, checkLabelValue, checkNamespace, checkPort, checkSeconds } from '../core/checks';
 import { ImageReference, parseImage } from '../core/image';
 import { RecommendedLabels as L } from '../core/labels';
-import { cpuMillis, sizeQuantity } from '../core/quantity';
+import { sizeQuantity } from '../core/quantity';
 import { GantryError } from '../errors';
 import { Environment } from '../gitops/environment';
 import { applyOverrides, SYNC_WAVES } from '../gitops/overrides';
@@ -34,13 +34,7 @@ export interface IGoMicroservice extends IScalableWorkload {
   readonly hpa?: HpaPolicy;
 }
 
-/** Env var names Gantry sets itself. */
-const GOMAXPROCS = 'GOMAXPROCS';
-const GOMEMLIMIT = 'GOMEMLIMIT';
-const SHUTDOWN_TIMEOUT = 'SHUTDOWN_TIMEOUT';
-const SHUTDOWN_DRAIN_DELAY = 'SHUTDOWN_DRAIN_DELAY';
 const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
-const SECRET_LIKE = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIALS?)$/;
 
 /** Names in use per namespace, per app, to refuse two services that would write the same objects. */
 const NAMES_IN_USE = new WeakMap<IConstruct, Map<string, string>>();
@@ -428,7 +422,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       checkInt(this, prop, v, 1, 2147483647, 'use an id such as 65532');
     }
     const containerName = this.name;
-    const resources = this.renderResources(props);
+    const resources = renderResources(this, props);
     const tmpSize = security.tmpSize ?? Size.mebibytes(64);
 
     const probes = props.healthChecks ?? {};
@@ -456,7 +450,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       command: props.command,
       args: props.args,
       ports: Object.entries(this.ports).map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
-      env: this.renderEnv(props, containerName, (shutdown.env ?? true) ? { drainDelay, shutdownTimeout } : undefined),
+      env: renderEnv(this, this.name, props, containerName, (shutdown.env ?? true) ? { drainDelay, shutdownTimeout } : undefined),
       resources,
       startupProbe: startup,
       livenessProbe: liveness,
@@ -496,7 +490,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
     if (props.secretFiles !== undefined) {
       const mountPath = mount('secretMountPath', props.secretMountPath ?? `/var/run/secrets/${this.name}`, `/var/run/secrets/${this.name}`);
       container.volumeMounts.push({ name: 'secrets', mountPath, readOnly: true });
-      volumes.push({ name: 'secrets', projected: { defaultMode: 0o440, sources: this.secretSources(props.secretFiles) } });
+      volumes.push({ name: 'secrets', projected: { defaultMode: 0o440, sources: secretSources(this, props.secretFiles) } });
     }
 
     return {
@@ -517,104 +511,6 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       containers: [container],
       volumes,
     };
-  }
-
-  private renderResources(props: GoMicroserviceProps): any {
-    const r = props.resources ?? {};
-    const cpuRequest = r.cpu?.request ?? Cpu.millis(100);
-    const cpuLimit = r.cpu?.limit ?? Cpu.units(1);
-    const memLimit = r.memory?.limit ?? Size.mebibytes(256);
-    const memRequest = r.memory?.request ?? (r.memory?.limit ?? Size.mebibytes(256));
-    const ephRequest = r.ephemeralStorage?.request ?? Size.mebibytes(64);
-    const ephLimit = r.ephemeralStorage?.limit ?? Size.mebibytes(256);
-    if (cpuMillis(cpuRequest) > cpuMillis(cpuLimit)) {
-      throw GantryError.of(this, 'resources.cpu.request', cpuRequest.amount, `is above the CPU limit (${cpuLimit.amount})`,
-        `lower the request or raise the limit to at least ${cpuRequest.amount}`);
-    }
-    for (const [prop, req, lim] of [['resources.memory.request', memRequest, memLimit], ['resources.ephemeralStorage.request', ephRequest, ephLimit]] as const) {
-      if (req.toKibibytes() > lim.toKibibytes()) {
-        throw GantryError.of(this, prop, sizeQuantity(req), `is above its limit (${sizeQuantity(lim)})`,
-          `lower the request or raise the limit to at least ${sizeQuantity(req)}`);
-      }
-    }
-    if (memLimit.toKibibytes() < 16 * 1024) {
-      throw GantryError.of(this, 'resources.memory.limit', sizeQuantity(memLimit), 'is below 16Mi, too little for a Go process',
-        'use at least Size.mebibytes(64)');
-    }
-    return {
-      requests: { 'cpu': cpuRequest.amount, 'memory': sizeQuantity(memRequest), 'ephemeral-storage': sizeQuantity(ephRequest) },
-      limits: { 'cpu': cpuLimit.amount, 'memory': sizeQuantity(memLimit), 'ephemeral-storage': sizeQuantity(ephLimit) },
-    };
-  }
-
-  private renderEnv(props: GoMicroserviceProps, containerName: string, shutdown?: { drainDelay: number; shutdownTimeout: number }): any[] {
-    // Go before 1.25 does not read the cgroup CPU limit; GOMEMLIMIT makes the GC work before the OOM killer does.
-    // The downward API keeps both right when the limits change (a Helm override, an edit).
-    const env: any[] = [
-      { name: GOMAXPROCS, valueFrom: { resourceFieldRef: { containerName, resource: 'limits.cpu', divisor: '1' } } },
-      { name: GOMEMLIMIT, valueFrom: { resourceFieldRef: { containerName, resource: 'limits.memory', divisor: '1' } } },
-    ];
-    if (shutdown) {
-      env.push({ name: SHUTDOWN_DRAIN_DELAY, value: `${shutdown.drainDelay}s` }, { name: SHUTDOWN_TIMEOUT, value: `${shutdown.shutdownTimeout}s` });
-    }
-    const taken = new Set(env.map((e) => e.name));
-    const claim = (prop: string, name: string, value: any) => {
-      checkEnvName(this, prop, name);
-      if (taken.has(name)) {
-        throw GantryError.of(this, prop, name,
-          [GOMAXPROCS, GOMEMLIMIT, SHUTDOWN_DRAIN_DELAY, SHUTDOWN_TIMEOUT].includes(name) ? 'is set by Gantry' : 'is defined twice (in \'env\' and \'secretEnv\')',
-          name === GOMAXPROCS || name === GOMEMLIMIT ? 'remove it: it follows the container limits' : 'remove one of them');
-      }
-      taken.add(name);
-      return value;
-    };
-    for (const [name, value] of Object.entries(props.env ?? {})) {
-      if (typeof value !== 'string') {
-        throw GantryError.of(this, `env.${name}`, value, 'is not a string', `quote it: '${String(value)}'`);
-      }
-      if (SECRET_LIKE.test(name.toUpperCase())) {
-        throw GantryError.of(this, `env.${name}`, '<redacted>', 'looks like a secret and would be written into the manifest in clear',
-          `move it to 'secretEnv': { ${name}: { secretName: '${this.name}', key: '${name.toLowerCase()}' } }`);
-      }
-      env.push(claim(`env.${name}`, name, { name, value }));
-    }
-    for (const [name, ref] of Object.entries(props.secretEnv ?? {})) {
-      env.push(claim(`secretEnv.${name}`, name, { name, valueFrom: { secretKeyRef: this.secretKeyRef(`secretEnv.${name}`, ref) } }));
-    }
-    return env;
-  }
-
-  /** One projected source per Secret, items sorted by file name. */
-  private secretSources(files: { [fileName: string]: SecretKeyReference }): any[] {
-    const bySecret = new Map<string, { items: any[]; optional?: boolean }>();
-    const names = Object.keys(files).sort();
-    if (names.length === 0) {
-      throw GantryError.of(this, 'secretFiles', '{}', 'is empty', 'leave \'secretFiles\' out, or give at least one file');
-    }
-    for (const file of names) {
-      const prop = `secretFiles.${file}`;
-      if (!/^[-._a-zA-Z0-9]+$/.test(file) || file === '.' || file === '..') {
-        throw GantryError.of(this, prop, file, 'is not a valid file name (letters, digits, \'-\', \'_\' and \'.\')', 'use a name such as \'db-password\'');
-      }
-      const ref = this.secretKeyRef(prop, files[file]);
-      const source = bySecret.get(ref.name) ?? { items: [] as any[], optional: ref.optional };
-      source.items.push({ key: ref.key, path: file });
-      bySecret.set(ref.name, source);
-    }
-    return [...bySecret.entries()].map(([name, s]) => ({ secret: { name, items: s.items, optional: s.optional } }));
-  }
-
-  private secretKeyRef(prop: string, ref: SecretKeyReference): any {
-    if (ref === undefined || ref === null || typeof ref !== 'object') {
-      throw GantryError.of(this, prop, ref, 'is not a Secret reference', 'use { secretName: \'orders-db\', key: \'password\' }');
-    }
-    if (typeof ref.secretName !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref.secretName)) {
-      throw GantryError.of(this, `${prop}.secretName`, ref.secretName, 'is not a valid Secret name', 'use the name of an existing Secret, such as \'orders-db\'');
-    }
-    if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
-      throw GantryError.of(this, `${prop}.key`, ref.key, 'is not a valid Secret key', 'use a key of the Secret, such as \'password\'');
-    }
-    return { name: ref.secretName, key: ref.key, optional: ref.optional ? true : undefined };
   }
 
   private renderTopologySpread(props: GoMicroserviceProps): any[] | undefined {
