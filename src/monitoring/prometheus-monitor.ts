@@ -4,7 +4,7 @@ import { AlertPresets } from './alert-options';
 import { dashboardExpressions, dashboardModel } from './dashboard';
 import { MetricNames } from './metric-names';
 import { checkPromQL } from './promql';
-import { availabilitySlo, presetAlerts, resolveMetricNames, Rule, Target } from './rules';
+import { availabilityIndicator, latencyIndicator, presetAlerts, resolveMetricNames, Rule, sloRules, Target } from './rules';
 import { checkLabelValue, checkSeconds } from '../core/checks';
 import { GantryError } from '../errors';
 import { IGoMicroservice } from '../workload/go-microservice';
@@ -53,6 +53,24 @@ export interface AvailabilityObjective {
   readonly objective: number;
   /**
    * The period the objective (and its error budget) is measured over.
+   * @default Duration.days(30)
+   */
+  readonly period?: Duration;
+}
+
+/**
+ * A latency objective: the share of requests that must be faster than `threshold`.
+ */
+export interface LatencyObjective {
+  /** The objective in percent, such as 99. */
+  readonly objective: number;
+  /**
+   * The latency threshold. It must be a bucket boundary of the request duration histogram (client_golang's default
+   * buckets: 5ms, 10ms, 25ms, 50ms, 100ms, 250ms, 500ms, 1s, 2.5s, 5s, 10s).
+   */
+  readonly threshold: Duration;
+  /**
+   * The period the objective is measured over.
    * @default Duration.days(30)
    */
   readonly period?: Duration;
@@ -116,6 +134,12 @@ export interface PrometheusMonitorOptions {
    * @default - none
    */
   readonly availability?: AvailabilityObjective;
+
+  /**
+   * A latency objective, with the same recording rules and burn-rate alerts, labelled `slo: <name>-latency`.
+   * @default - none
+   */
+  readonly latency?: LatencyObjective;
 
   /**
    * Where the runbooks are; each alert links to `<runbookBaseUrl>#<alert name in lowercase>`.
@@ -221,12 +245,20 @@ export class PrometheusMonitor extends Construct {
     const groups: { name: string; rules: Rule[] }[] = [
       { name: `${svc.name}.alerts`, rules: presetAlerts(this, props.alerts ?? {}, names, target, runbookBase) },
     ];
+    const slos: Rule[] = [];
     if (props.availability) {
-      groups.push({
-        name: `${svc.name}.slo`,
-        rules: availabilitySlo(this, props.availability.objective, props.availability.period ?? Duration.days(30), names, target, runbookBase),
-      });
+      slos.push(...sloRules(this, availabilityIndicator(names, target), props.availability.objective,
+        props.availability.period ?? Duration.days(30), target, runbookBase));
     }
+    if (props.latency) {
+      const seconds = props.latency.threshold.toMilliseconds() / 1000;
+      if (!(seconds > 0)) {
+        throw GantryError.of(this, 'latency.threshold', `${seconds}s`, 'must be longer than zero', 'use a bucket boundary such as Duration.millis(250)');
+      }
+      slos.push(...sloRules(this, latencyIndicator(names, target, String(seconds)), props.latency.objective,
+        props.latency.period ?? Duration.days(30), target, runbookBase));
+    }
+    if (slos.length > 0) groups.push({ name: `${svc.name}.slo`, rules: slos });
     this.rules = new ApiObject(this, 'Rules', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',

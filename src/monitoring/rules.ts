@@ -266,27 +266,55 @@ export const BURN_RATE_WINDOWS = [
   { long: '3d', short: '6h', factor: 1, severity: AlertSeverity.WARNING, kind: 'ticket' },
 ];
 
+/** What an objective measures: its name, its property (for messages) and its error ratio over a window. */
+export interface SloIndicator {
+  readonly name: string;
+  readonly property: string;
+  readonly what: string;
+  readonly errorRatio: (window: string) => string;
+}
+
+/** The error ratio of an availability objective: 5xx responses among all. */
+export function availabilityIndicator(m: ResolvedMetricNames, t: Target): SloIndicator {
+  return {
+    name: `${t.service}-availability`,
+    property: 'availability',
+    what: 'availability',
+    errorRatio: (w) => `sum(rate(${m.requestsTotal}${http(t, `${m.codeLabel}=~"5.."`)}[${w}])) / sum(rate(${m.requestsTotal}${http(t)}[${w}]))`,
+  };
+}
+
+/**
+ * The error ratio of a latency objective: requests slower than `le` seconds among all, from the duration histogram.
+ * `le` must be one of the histogram's bucket boundaries.
+ */
+export function latencyIndicator(m: ResolvedMetricNames, t: Target, le: string): SloIndicator {
+  return {
+    name: `${t.service}-latency`,
+    property: 'latency',
+    what: `latency (${le}s)`,
+    errorRatio: (w) => `1 - (sum(rate(${m.requestDurationSeconds}_bucket${http(t, `le="${le}"`)}[${w}])) / sum(rate(${m.requestDurationSeconds}_count${http(t)}[${w}])))`,
+  };
+}
+
 /**
  * Recording rules of the error ratio over each window, the error budget, and the page and ticket burn-rate alerts of
- * an availability objective (in percent, such as 99.9) over `period`.
+ * an objective (in percent, such as 99.9) over `period`.
  */
-export function availabilitySlo(
-  scope: IConstruct, objective: number, period: Duration, m: ResolvedMetricNames, t: Target, runbookBase: string,
+export function sloRules(
+  scope: IConstruct, indicator: SloIndicator, objective: number, period: Duration, t: Target, runbookBase: string,
 ): Rule[] {
   if (typeof objective !== 'number' || !(objective > 0 && objective < 100)) {
-    throw GantryError.of(scope, 'slo.objective', objective, 'must be a percentage between 0 and 100, exclusive', 'use a value such as 99.9');
+    throw GantryError.of(scope, `${indicator.property}.objective`, objective, 'must be a percentage between 0 and 100, exclusive',
+      'use a value such as 99.9');
   }
   const periodText = promDuration(period);
   const budget = +(1 - objective / 100).toPrecision(12);
-  const slo = `${t.service}-availability`;
+  const slo = indicator.name;
   const sloLabels = { slo, service: t.service };
   const sel = matchers([`slo="${slo}"`]);
   const windows = [...new Set(['5m', '30m', '1h', '2h', '6h', '1d', '3d', periodText])];
-  const rules: Rule[] = windows.map((w) => ({
-    record: `slo:sli_error:ratio_rate${w}`,
-    expr: `sum(rate(${m.requestsTotal}${http(t, `${m.codeLabel}=~"5.."`)}[${w}])) / sum(rate(${m.requestsTotal}${http(t)}[${w}]))`,
-    labels: { ...sloLabels },
-  }));
+  const rules: Rule[] = windows.map((w) => ({ record: `slo:sli_error:ratio_rate${w}`, expr: indicator.errorRatio(w), labels: { ...sloLabels } }));
   rules.push(
     { record: 'slo:objective:ratio', expr: `vector(${objective / 100})`, labels: { ...sloLabels } },
     { record: 'slo:error_budget:ratio', expr: `vector(${budget})`, labels: { ...sloLabels } },
@@ -300,19 +328,18 @@ export function availabilitySlo(
     const ws = BURN_RATE_WINDOWS.filter((w) => w.kind === kind);
     const burning = (w: typeof ws[number]) => `(slo:sli_error:ratio_rate${w.long}${sel} > (${w.factor} * ${budget})`
       + ` and slo:sli_error:ratio_rate${w.short}${sel} > (${w.factor} * ${budget}))`;
-    const expr = ws.map(burning).join(' or ');
     const alert = kind === 'page' ? 'GoServiceErrorBudgetBurnPage' : 'GoServiceErrorBudgetBurnTicket';
     rules.push({
       alert,
-      expr,
+      expr: ws.map(burning).join(' or '),
       labels: { severity: ws[0].severity, service: t.service, slo },
       annotations: {
-        summary: `${t.service} burns its ${objective}% availability error budget fast${kind === 'page' ? '' : 'er than it can last'}`,
+        summary: `${t.service} burns its ${objective}% ${indicator.what} error budget fast${kind === 'page' ? '' : 'er than it can last'}`,
         description: `Error ratio over ${ws.map((w) => `${w.long}/${w.short} above ${w.factor}x`).join(', or ')} the budget of ${budget} (objective ${objective}% over ${periodText}).`,
         runbook_url: `${runbookBase}#${alert.toLowerCase()}`,
       },
     });
   }
-  for (const r of rules) checkPromQL(scope, 'slo', r.expr);
+  for (const r of rules) checkPromQL(scope, indicator.property, r.expr);
   return rules;
 }

@@ -235,6 +235,28 @@ describe('PrometheusMonitor', () => {
     });
   });
 
+  describe('latency SLO (99% under 250ms: budget 0.01)', () => {
+    const latencyObjects = monitored({ latency: { objective: 99, threshold: Duration.millis(250) } });
+    const slow = (ratio: number) => [
+      { series: `http_request_duration_seconds_bucket{${HTTP}, le="0.25"}`, values: `0+${+(100 * (1 - ratio)).toFixed(3)}x120` },
+      { series: `http_request_duration_seconds_count{${HTTP}}`, values: '0+100x120' },
+    ];
+    const page = (ratio: number, firing: boolean) => testRules(ruleFile(latencyObjects), [unitTest(slow(ratio), 'GoServiceErrorBudgetBurnPage', 65,
+      firing ? [{ exp_labels: { alertname: 'GoServiceErrorBudgetBurnPage', severity: 'critical', service: 'orders', slo: 'orders-latency' } }] : [])]);
+
+    test('records slow requests as errors, from the histogram bucket at the threshold', () => {
+      const rule = only(latencyObjects, 'PrometheusRule').spec.groups[1].rules[0];
+      expect(rule).toEqual({
+        record: 'slo:sli_error:ratio_rate5m',
+        expr: '1 - (sum(rate(http_request_duration_seconds_bucket{job="orders", namespace="shop", le="0.25"}[5m])) / sum(rate(http_request_duration_seconds_count{job="orders", namespace="shop"}[5m])))',
+        labels: { slo: 'orders-latency', service: 'orders' },
+      });
+      expect(checkRules({ groups: only(latencyObjects, 'PrometheusRule').spec.groups }).ok).toBe(true);
+    });
+    test('pages when 20% of requests are slow', () => expect(page(0.2, true).output).toContain('SUCCESS'));
+    test('does not page just below 6x', () => expect(page(0.059, false).output).toContain('SUCCESS'));
+  });
+
   test('alerts are tunable: threshold, duration, severity, off', () => {
     const alerts: AlertPresets = {
       errorRate: { threshold: 0.01, for: Duration.minutes(2), severity: AlertSeverity.WARNING },
@@ -266,7 +288,7 @@ describe('PrometheusMonitor', () => {
     ['a metric name breaks the expression', { metricNames: { requestsTotal: 'http requests' } },
       "PrometheusMonitor 'test/orders/Monitoring': 'alerts.errorRate' (sum(rate(http requests{job=\"orders\", code=~\"5..\"}[5m])) / sum(rate(http requests{job=\"orders\"}[5m])) > 0.05) is not valid PromQL (syntax error at character 15: 'requests{job=\"orders'); fix the expression"],
     ['the objective is not a percentage', { availability: { objective: 0.999 * 1000 } },
-      "PrometheusMonitor 'test/orders/Monitoring': 'slo.objective' (999) must be a percentage between 0 and 100, exclusive; use a value such as 99.9"],
+      "PrometheusMonitor 'test/orders/Monitoring': 'availability.objective' (999) must be a percentage between 0 and 100, exclusive; use a value such as 99.9"],
     ['the scrape timeout exceeds the interval', { interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(20) },
       "PrometheusMonitor 'test/orders/Monitoring': 'scrapeTimeout' (20s) is longer than the scrape interval (15s); use at most Duration.seconds(15)"],
   ] as [string, PrometheusMonitorOptions, string][])('fails when %s', (_what, options, message) => {
