@@ -117,6 +117,12 @@ export interface AlertPresets {
   readonly goroutines?: AlertOptions;
 
   /**
+   * Goroutines of a pod grew by more than `threshold` (0.5 = 50%) in an hour, from at least 500: a leak in the making.
+   * @default - 0.5 for 30 minutes, warning
+   */
+  readonly goroutineGrowth?: AlertOptions;
+
+  /**
    * Share of time in GC stop-the-world pauses above `threshold` (0 to 1).
    * @default - 0.05 for 15 minutes, warning
    */

@@ -183,6 +183,17 @@ const PRESETS: Preset[] = [
     expr: (m, t, x) => `sum by (pod) (${m.goroutines}${http(t)}) > ${x}`,
   },
   {
+    key: 'goroutineGrowth',
+    alert: 'GoServiceGoroutinesGrowing',
+    threshold: { default: 0.5, min: 0.01, max: 100, unit: 'growth ratio per hour' },
+    for: Duration.minutes(30),
+    severity: AlertSeverity.WARNING,
+    summary: 'Pod {{ $labels.pod }} goroutines grew by {{ $value | humanizePercentage }} in an hour',
+    description: (t) => `The goroutines of a pod of ${t} keep growing: a leak before it becomes an outage.`,
+    expr: (m, t, x) => `(sum by (pod) (${m.goroutines}${http(t)}) - sum by (pod) (${m.goroutines}${http(t)} offset 1h)) / sum by (pod) (${m.goroutines}${http(t)} offset 1h) > ${x}`
+      + ` and sum by (pod) (${m.goroutines}${http(t)}) > 500`,
+  },
+  {
     key: 'gcPauses',
     alert: 'GoServiceGcPauses',
     threshold: { default: 0.05, min: 0.001, max: 1, unit: 'ratio' },
