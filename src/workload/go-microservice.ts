@@ -5,6 +5,7 @@ import { renderEnv, renderResources, secretSources } from './container-spec';
 import { declareServiceValues } from './go-microservice-helm';
 import { GoMicroserviceProps } from './go-microservice-props';
 import { HealthCheck, ProbeKind } from './health-check';
+import { networkPolicySpec, topologySpread } from './pod-placement';
 import { RollingDeployment, RolloutSpec } from './rolling-deployment';
 import { HpaPolicy, HpaPolicyOptions, IScalableWorkload } from '../autoscaling/hpa-policy';
 import { checkDns1035, checkInt, checkLabelValue, checkNamespace, checkPort, checkSeconds } from '../core/checks';
@@ -16,7 +17,6 @@ import { Environment } from '../gitops/environment';
 import { applyOverrides, SYNC_WAVES } from '../gitops/overrides';
 import { ValueRegistry } from '../helm/registry';
 import { PrometheusMonitor, PrometheusMonitorOptions } from '../monitoring/prometheus-monitor';
-import { IngressPeer } from '../network/ingress-peer';
 
 /**
  * A Go service deployed as a GoMicroservice, as other constructs see it.
@@ -231,7 +231,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata: metadata('NetworkPolicy', this.name),
-        spec: this.renderNetworkPolicySpec(netpol.allowFrom, netpol.monitoringNamespace),
+        spec: networkPolicySpec(this, this.selectorLabels, this.ports, this.metricsPortName, netpol.allowFrom, netpol.monitoringNamespace),
       });
     }
 
@@ -507,27 +507,12 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       },
       terminationGracePeriodSeconds: drainDelay + shutdownTimeout + 5,
       imagePullSecrets: props.imagePullSecrets?.map((name) => ({ name })),
-      topologySpreadConstraints: this.renderTopologySpread(props),
+      topologySpreadConstraints: topologySpread(props.topologySpread, this.selectorLabels),
       containers: [container],
       volumes,
     };
   }
 
-  private renderTopologySpread(props: GoMicroserviceProps): any[] | undefined {
-    const t = props.topologySpread ?? {};
-    const constraint = (topologyKey: string) => ({
-      maxSkew: 1,
-      topologyKey,
-      whenUnsatisfiable: t.strict ? 'DoNotSchedule' : 'ScheduleAnyway',
-      labelSelector: { matchLabels: { ...this.selectorLabels } },
-      // Count only pods of the same ReplicaSet, so a rollout's old pods do not skew the new ones' placement.
-      matchLabelKeys: ['pod-template-hash'],
-    });
-    const out = [];
-    if (t.acrossZones ?? true) out.push(constraint('topology.kubernetes.io/zone'));
-    if (t.acrossNodes ?? true) out.push(constraint('kubernetes.io/hostname'));
-    return out.length > 0 ? out : undefined;
-  }
 
   private renderPdbSpec(): any {
     const selector = { matchLabels: { ...this.selectorLabels } };
@@ -589,24 +574,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
     return [];
   }
 
-  private renderNetworkPolicySpec(allowFrom: IngressPeer[] | undefined, monitoringNamespace: string | undefined): any {
-    const monitoring = monitoringNamespace ?? 'monitoring';
-    checkNamespace(this, 'networkPolicy.monitoringNamespace', monitoring);
-    const peers = allowFrom ?? [IngressPeer.sameNamespace()];
-    if (peers.length === 0) {
-      throw GantryError.of(this, 'networkPolicy.allowFrom', '[]', 'allows no one, so the service cannot be reached',
-        'list who may connect, such as [IngressPeer.namespace(\'ingress-nginx\')], or set \'networkPolicy.enabled\' to false');
-    }
-    const servicePorts = Object.keys(this.ports).filter((p) => p !== this.metricsPortName).map((port) => ({ port, protocol: 'TCP' }));
-    return {
-      podSelector: { matchLabels: { ...this.selectorLabels } },
-      policyTypes: ['Ingress'],
-      ingress: [
-        { from: peers.map((p) => p.toJson()), ports: servicePorts },
-        { from: [IngressPeer.namespace(monitoring).toJson()], ports: [{ port: this.metricsPortName, protocol: 'TCP' }] },
-      ],
-    };
-  }
+
 }
 
 function compact(o: { [key: string]: string | undefined }): { [key: string]: string } {
