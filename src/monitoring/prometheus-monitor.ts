@@ -9,6 +9,17 @@ import { checkLabelValue, checkSeconds } from '../core/checks';
 import { GantryError } from '../errors';
 import { IGoMicroservice } from '../workload/go-microservice';
 
+/** How Prometheus finds the service's metrics endpoints. */
+export enum ScrapeTarget {
+  /** A ServiceMonitor: the Service's endpoints, by the Service port name (the default). */
+  SERVICE = 'ServiceMonitor',
+  /**
+   * A PodMonitor: the pods directly, by the container port name; for pods that should be scraped even when they are
+   * not ready (and so not in the Service's endpoints).
+   */
+  POD = 'PodMonitor',
+}
+
 /**
  * A relabeling of scraped targets (`RelabelConfig`).
  */
@@ -88,7 +99,13 @@ export interface PrometheusMonitorOptions {
   readonly prometheusSelector?: { [key: string]: string };
 
   /**
-   * The name of the Service port to scrape.
+   * Scrape through the Service (ServiceMonitor) or the pods (PodMonitor).
+   * @default ScrapeTarget.SERVICE
+   */
+  readonly scrapeTarget?: ScrapeTarget;
+
+  /**
+   * The name of the port to scrape (a Service port for a ServiceMonitor, a container port for a PodMonitor).
    * @default 'metrics'
    */
   readonly port?: string;
@@ -170,16 +187,17 @@ export interface PrometheusMonitorProps extends PrometheusMonitorOptions {
 
 /**
  * Monitoring for a GoMicroservice with prometheus-operator: a ServiceMonitor that selects the service's Service by
- * label and its metrics port by name, a PrometheusRule with preset alerts (errors, latency, traffic, resources,
+ * label and its metrics port by name (or a PodMonitor), a PrometheusRule with preset alerts (errors, latency, traffic, resources,
  * rollout, Go runtime) and optional SLO burn-rate alerts, and a Grafana dashboard. Every PromQL expression is parsed
  * at synthesis; a broken one is an error naming the construct and the expression.
  *
- * Objects: ServiceMonitor and PrometheusRule named like the service (ids `ServiceMonitor`, `Rules`), ConfigMap
+ * Objects: ServiceMonitor (or PodMonitor) and PrometheusRule named like the service (ids `ServiceMonitor` or
+ * `PodMonitor`, `Rules`), ConfigMap
  * `<name>-dashboard` (id `Dashboard`).
  */
 export class PrometheusMonitor extends Construct {
-  /** The ServiceMonitor. */
-  public readonly serviceMonitor: ApiObject;
+  /** The ServiceMonitor, or the PodMonitor. */
+  public readonly scrapeConfig: ApiObject;
   /** The PrometheusRule. */
   public readonly rules: ApiObject;
   /** The dashboard ConfigMap, unless turned off. */
@@ -225,20 +243,24 @@ export class PrometheusMonitor extends Construct {
     };
     const names = resolveMetricNames(props.metricNames);
 
-    this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', {
+    const endpoint = {
+      port,
+      path,
+      interval: `${interval}s`,
+      scrapeTimeout: `${scrapeTimeout}s`,
+      relabelings: props.relabelings?.map((r) => ({ ...r })),
+    };
+    const byPod = props.scrapeTarget === ScrapeTarget.POD;
+    this.scrapeConfig = new ApiObject(this, byPod ? 'PodMonitor' : 'ServiceMonitor', {
       apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
+      kind: byPod ? 'PodMonitor' : 'ServiceMonitor',
       metadata: { name: svc.name, namespace: svc.namespace, labels },
       spec: {
         selector: { matchLabels: { ...svc.selectorLabels } },
         namespaceSelector: svc.namespace ? { matchNames: [svc.namespace] } : undefined,
-        endpoints: [{
-          port,
-          path,
-          interval: `${interval}s`,
-          scrapeTimeout: `${scrapeTimeout}s`,
-          relabelings: props.relabelings?.map((r) => ({ ...r })),
-        }],
+        // The alerts select series by job="<service>": a ServiceMonitor's job is the Service name; a PodMonitor takes
+        // it from this pod label.
+        ...(byPod ? { jobLabel: 'app.kubernetes.io/name', podMetricsEndpoints: [endpoint] } : { endpoints: [endpoint] }),
       },
     });
 

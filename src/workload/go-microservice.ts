@@ -307,7 +307,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       derivedDisruptionBudget: this.minAvailable === undefined,
       networkPolicy: this.networkPolicy,
       hasPodAnnotations: this.hasPodAnnotations,
-      monitoring: [this._monitor?.serviceMonitor, this._monitor?.rules, this._monitor?.dashboard].filter((o): o is ApiObject => o !== undefined),
+      monitoring: [this._monitor?.scrapeConfig, this._monitor?.rules, this._monitor?.dashboard].filter((o): o is ApiObject => o !== undefined),
       version: this.labels[L.VERSION],
       objects: [
         this.serviceAccount, this.configMap, this.deployment, this.service, this.podDisruptionBudget, this.networkPolicy, this._hpa?.apiObject,

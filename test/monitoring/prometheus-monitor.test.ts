@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderDashboardSvg, sampleDashboard } from '../../scripts/dashboard-diagram';
-import { AlertPresets, AlertSeverity, GoMicroservice, PrometheusMonitorOptions } from '../../src';
+import { AlertPresets, AlertSeverity, GoMicroservice, PrometheusMonitorOptions, ScrapeTarget } from '../../src';
 import { gantryError, newChart, only, synth } from '../harness';
 import { checkRules, testRules } from '../support/promtool';
 
@@ -174,6 +174,19 @@ describe('PrometheusMonitor', () => {
     expect(model.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title)).toEqual([
       'Request rate', 'Error ratio (5xx)', 'Latency percentiles', 'CPU of limit', 'Memory of limit', 'CPU throttling', 'Goroutines', 'GC pause time', 'Heap of GOMEMLIMIT',
     ]);
+  });
+
+  test('a PodMonitor scrapes the pods by container port name, with the service name as job', () => {
+    const pm = only(monitored({ scrapeTarget: ScrapeTarget.POD, interval: Duration.seconds(15) }), 'PodMonitor');
+    const deployment = only(objects, 'Deployment');
+    expect(pm.spec).toEqual({
+      selector: { matchLabels: deployment.spec.selector.matchLabels },
+      namespaceSelector: { matchNames: ['shop'] },
+      jobLabel: 'app.kubernetes.io/name',
+      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '15s', scrapeTimeout: '10s' }],
+    });
+    expect(deployment.spec.template.spec.containers[0].ports.map((p: any) => p.name)).toContain('metrics');
+    expect(deployment.spec.template.metadata.labels[pm.spec.jobLabel]).toBe('orders');
   });
 
   test('every alert carries severity, summary, description and a runbook', () => {

@@ -16,6 +16,7 @@ import { setTimeout as realSetTimeout, clearTimeout as realClearTimeout } from '
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
@@ -78,7 +79,7 @@ for (const model of [
   // Argo CD's CRDs (@kubernetes-models/argo-cd, generated from Argo CD's own CRD schemas).
   Application, AppProject, ApplicationSet,
   // prometheus-operator's CRDs.
-  ServiceMonitor, PrometheusRule,
+  ServiceMonitor, PodMonitor, PrometheusRule,
 ]) {
   registerModel(model.apiVersion, model.kind, model);
 }
