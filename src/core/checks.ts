@@ -6,7 +6,6 @@ import { GantryError } from '../errors';
 
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -34,15 +33,6 @@ export function checkLabelValue(scope: IConstruct, property: string, value: stri
     throw GantryError.of(scope, property, value,
       'is not a valid label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)',
       'shorten it or replace the other characters');
-  }
-}
-
-/** A port name (IANA_SVC_NAME): at most 15 characters. */
-export function checkPortName(scope: IConstruct, property: string, value: string): void {
-  if (!IANA_SVC_NAME.test(value) || value.length > 15 || !/[a-z]/.test(value) || value.includes('--')) {
-    throw GantryError.of(scope, property, value,
-      'is not a valid port name (at most 15 lowercase letters, digits and single \'-\', with at least one letter)',
-      'use a name such as \'http\' or \'grpc\'');
   }
 }
 

@@ -6,7 +6,7 @@
 // No template library exists for this direction (JSON to Go template), so it is written here.
 
 /** A parsed JSON pointer (RFC 6901). */
-export function parsePointer(pointer: string): string[] {
+function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new Error(`not a JSON pointer: ${pointer}`);
   return pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));

@@ -40,7 +40,7 @@ export interface Rule {
 }
 
 /** A duration in Prometheus's format: 90s, 5m, 1h, 3d. */
-export function promDuration(d: Duration): string {
+function promDuration(d: Duration): string {
   const s = d.toSeconds({ integral: false });
   if (s % 86400 === 0) return `${s / 86400}d`;
   if (s % 3600 === 0) return `${s / 3600}h`;
@@ -270,7 +270,7 @@ export function presetAlerts(scope: IConstruct, presets: AlertPresets, m: Resolv
 }
 
 /** The windows of the multi-window, multi-burn-rate alerts (Google SRE workbook, chapter 5). */
-export const BURN_RATE_WINDOWS = [
+const BURN_RATE_WINDOWS = [
   { long: '1h', short: '5m', factor: 14.4, severity: AlertSeverity.CRITICAL, kind: 'page' },
   { long: '6h', short: '30m', factor: 6, severity: AlertSeverity.CRITICAL, kind: 'page' },
   { long: '1d', short: '2h', factor: 3, severity: AlertSeverity.WARNING, kind: 'ticket' },
