@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
-import { chartObjects, prepareApp } from './synthesis';
+import { chartObjects, prepareApp } from '../core/synthesis';
 import { toYaml, toYamlStream } from '../core/yaml';
-import { Environment } from '../gitops/environment';
+import { Environment } from '../environment/environment';
+import { declareEnvironmentFolders } from '../environment/output-folders';
 
 /**
  * A cdk8s `App` whose synthesis takes time linear in the number of objects, whatever the structure of charts.
@@ -25,6 +26,7 @@ export class GantryApp extends App {
    */
   constructor(props: AppProps = {}) {
     super(props);
+    declareEnvironmentFolders(this);
     // Same rule as cdk8s's App, whose field is private.
     this.recordsMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }

@@ -1,6 +1,7 @@
+import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { QUANTITY } from '../core/quantity';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 /**
  * Options of a metric that HPA averages over the workload's pods.
@@ -110,11 +111,14 @@ export class HpaMetric {
     public readonly type: string,
     /** The metric name. */
     public readonly metricName: string,
-    private readonly render: (scope: IConstruct, property: string) => any,
+    private readonly render: (scope: IConstruct, property: string) => k8s.MetricSpecV2,
   ) {}
 
-  /** Checks the metric and returns its `MetricSpec` JSON; errors name `scope` and `property`. */
-  public bind(scope: IConstruct, property: string): any {
+  /**
+   * Checks the metric and returns its `MetricSpec`; errors name `scope` and `property`.
+   * @internal
+   */
+  public _bind(scope: IConstruct, property: string): k8s.MetricSpecV2 {
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:.\/-]*$/.test(this.metricName ?? '')) {
       throw GantryError.of(scope, `${property}.name`, this.metricName, 'is not a metric name',
         'use the name the metrics API serves, such as \'http_requests_per_second\'');
@@ -123,18 +127,18 @@ export class HpaMetric {
   }
 }
 
-function metricId(name: string, selector?: { [key: string]: string }): any {
+function metricId(name: string, selector?: { [key: string]: string }): k8s.MetricIdentifierV2 {
   return selector && Object.keys(selector).length > 0 ? { name, selector: { matchLabels: { ...selector } } } : { name };
 }
 
-function quantity(scope: IConstruct, property: string, value: string | undefined): string {
+function quantity(scope: IConstruct, property: string, value: string | undefined): k8s.Quantity {
   if (typeof value !== 'string' || !QUANTITY.test(value)) {
     throw GantryError.of(scope, property, value, 'is not a Kubernetes quantity', 'use a string such as \'100\' or \'500m\'');
   }
-  return value;
+  return k8s.Quantity.fromString(value);
 }
 
-function valueTarget(scope: IConstruct, property: string, value?: string, averageValue?: string): any {
+function valueTarget(scope: IConstruct, property: string, value?: string, averageValue?: string): k8s.MetricTargetV2 {
   if ((value === undefined) === (averageValue === undefined)) {
     throw GantryError.of(scope, `${property}.value`, value ?? averageValue,
       'needs exactly one of \'value\' and \'averageValue\'', 'set \'averageValue\' to divide the target by the pod count, or \'value\' for a total');

@@ -1,9 +1,10 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { HpaMetric } from './hpa-metric';
 import { renderScalingRules, SCALE_DOWN_DEFAULTS, SCALE_UP_DEFAULTS, ScalingRules } from './scaling-rules';
 import { checkInt } from '../core/checks';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 /**
  * A workload an HpaPolicy can scale.
@@ -100,9 +101,9 @@ export class HpaPolicy extends Construct {
   /** The most pods. */
   public readonly maxReplicas: number;
   /** The HorizontalPodAutoscaler object. */
-  public readonly apiObject: ApiObject;
+  public readonly apiObject: k8s.KubeHorizontalPodAutoscalerV2;
 
-  private readonly spec: any;
+  private readonly spec: Omit<k8s.HorizontalPodAutoscalerSpecV2, 'scaleTargetRef'>;
   private readonly resourceTargets = new Map<string, { index: number; utilization: number }>();
 
   /**
@@ -121,14 +122,14 @@ export class HpaPolicy extends Construct {
         `lower minReplicas or raise maxReplicas to at least ${this.minReplicas}`);
     }
 
-    const metrics: any[] = [];
+    const metrics: k8s.MetricSpecV2[] = [];
     // The HPA controller stores autoscaling/v2 objects through the v1 form, which keeps the CPU target in its own field
     // and puts it back last; emitting CPU last keeps GitOps tools from seeing a diff on every sync
     // (kubernetes/kubernetes#74099, argoproj/argo-cd#1079).
     if (props.memoryUtilization !== undefined) {
       metrics.push(resourceMetric('memory', this.utilization('memoryUtilization', props.memoryUtilization)));
     }
-    (props.metrics ?? []).forEach((m, i) => metrics.push(m.bind(this, `metrics[${i}]`)));
+    (props.metrics ?? []).forEach((m, i) => metrics.push(m._bind(this, `metrics[${i}]`)));
     const cpu = props.cpuUtilization ?? 70;
     if (cpu !== 0) {
       metrics.push(resourceMetric('cpu', this.utilization('cpuUtilization', cpu)));
@@ -138,7 +139,7 @@ export class HpaPolicy extends Construct {
         'keep a CPU target, or add \'memoryUtilization\' or \'metrics\'');
     }
     metrics.forEach((m, index) => {
-      if (m.type === 'Resource') this.resourceTargets.set(m.resource.name, { index, utilization: m.resource.target.averageUtilization });
+      if (m.resource !== undefined) this.resourceTargets.set(m.resource.name, { index, utilization: m.resource.target.averageUtilization! });
     });
     this.spec = {
       minReplicas: this.minReplicas,
@@ -151,12 +152,10 @@ export class HpaPolicy extends Construct {
     };
 
     const target = props.target;
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
+    this.apiObject = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
       metadata: { name: target.scaleTargetName, namespace: target.namespace, labels: { ...target.labels } },
       spec: Lazy.any({
-        produce: () => ({
+        produce: (): k8s.HorizontalPodAutoscalerSpecV2 => ({
           scaleTargetRef: { apiVersion: target.scaleTargetApiVersion, kind: target.scaleTargetKind, name: target.scaleTargetName },
           ...this.spec,
         }),
@@ -190,6 +189,6 @@ export class HpaPolicy extends Construct {
   }
 }
 
-function resourceMetric(name: string, averageUtilization: number): any {
+function resourceMetric(name: string, averageUtilization: number): k8s.MetricSpecV2 {
   return { type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } } };
 }

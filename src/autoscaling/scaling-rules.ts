@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkInt, checkSeconds } from '../core/checks';
 
@@ -25,8 +26,11 @@ export class ScalingPolicy {
     public readonly period: Duration,
   ) {}
 
-  /** Checks the policy and returns its `HPAScalingPolicy` JSON. */
-  public bind(scope: IConstruct, property: string): any {
+  /**
+   * Checks the policy and returns its `HPAScalingPolicy`.
+   * @internal
+   */
+  public _bind(scope: IConstruct, property: string): k8s.HpaScalingPolicyV2 {
     checkInt(scope, `${property}.value`, this.value, 1, this.type === 'Percent' ? 1000 : 10000);
     const periodSeconds = checkSeconds(scope, `${property}.period`, this.period, 1, 1800);
     return { type: this.type, value: this.value, periodSeconds };
@@ -77,15 +81,15 @@ export const SCALE_DOWN_DEFAULTS = {
   policies: [ScalingPolicy.percent(50, Duration.minutes(1))],
 };
 
-/** Checks `rules` and returns `HPAScalingRules` JSON. */
+/** Checks `rules` and returns `HPAScalingRules`. */
 export function renderScalingRules(scope: IConstruct, property: string, rules: ScalingRules | undefined,
-  defaults: { stabilizationWindow: Duration; policies: ScalingPolicy[] }): any {
+  defaults: { stabilizationWindow: Duration; policies: ScalingPolicy[] }): k8s.HpaScalingRulesV2 {
   const window = checkSeconds(scope, `${property}.stabilizationWindow`, rules?.stabilizationWindow ?? defaults.stabilizationWindow, 0, 3600);
   const policies = rules?.policies ?? defaults.policies;
   const select = rules?.select ?? ScalingSelect.MAX;
   return {
     stabilizationWindowSeconds: window,
     selectPolicy: select,
-    policies: policies.map((p, i) => p.bind(scope, `${property}.policies[${i}]`)),
+    policies: policies.map((p, i) => p._bind(scope, `${property}.policies[${i}]`)),
   };
 }

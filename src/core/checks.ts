@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { GantryError } from '../errors';
+import { GantryError } from './errors';
 
 // Small, shared input checks. Each throws a GantryError in the library's message style.
 

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { GantryError } from '../errors';
+import { GantryError } from './errors';
 
 /** A parsed container image reference. */
 export interface ImageReference {
@@ -24,24 +24,11 @@ export function parseImage(scope: IConstruct, property: string, image: string): 
   if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
     throw GantryError.of(scope, property, image, 'is not an image reference', example('ghcr.io/acme/orders'));
   }
-  let rest = image;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) {
-      throw GantryError.of(scope, property, image, 'has a malformed digest (expected sha256: and 64 lowercase hex digits)',
-        example(rest.split(':')[0] || 'ghcr.io/acme/orders'));
-    }
+  const { repository, tag, digest } = splitImage(image);
+  if (digest !== undefined && !DIGEST.test(digest)) {
+    throw GantryError.of(scope, property, image, 'has a malformed digest (expected sha256: and 64 lowercase hex digits)',
+      example(repository || 'ghcr.io/acme/orders'));
   }
-  let tag: string | undefined;
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const repository = rest;
   if (!REPOSITORY.test(repository)) {
     throw GantryError.of(scope, property, image, 'has an invalid repository name (lowercase letters, digits, \'.\', \'_\', \'-\' and \'/\')',
       example(repository.toLowerCase().replace(/[^a-z0-9._/:-]/g, '') || 'ghcr.io/acme/orders'));
@@ -56,4 +43,23 @@ export function parseImage(scope: IConstruct, property: string, image: string): 
     throw GantryError.of(scope, property, image, 'must be pinned to a tag or digest, not \'latest\'', example(repository));
   }
   return { repository, tag, digest };
+}
+
+/**
+ * The image `image` with its tag replaced by `tag`. A digest pinned the old tag, so it goes with it; the repository
+ * (with its registry) stays.
+ */
+export function withTag(image: string, tag: string): string {
+  return `${splitImage(image).repository}:${tag}`;
+}
+
+/** Repository, tag and digest of a reference, unchecked: the tag follows the last ':' after the last '/'. */
+function splitImage(image: string): ImageReference {
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/')
+    ? { repository: name.slice(0, colon), tag: name.slice(colon + 1), digest }
+    : { repository: name, digest };
 }

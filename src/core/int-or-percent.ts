@@ -1,3 +1,5 @@
+import { k8s } from 'cdk8s-plus-28';
+
 /**
  * A count or a percentage, as Kubernetes takes for `maxSurge`, `maxUnavailable` and PodDisruptionBudgets.
  */
@@ -24,9 +26,12 @@ export class IntOrPercent {
     return this.value === 0;
   }
 
-  /** The value as Kubernetes writes it: `3` or `"25%"`. */
-  public toJson(): any {
-    return this.isPercent ? `${this.value}%` : this.value;
+  /**
+   * The value as Kubernetes takes it: `3` or `"25%"`.
+   * @internal
+   */
+  public _toKube(): k8s.IntOrString {
+    return this.isPercent ? k8s.IntOrString.fromString(`${this.value}%`) : k8s.IntOrString.fromNumber(this.value);
   }
 
   /** `3` or `25%`, for messages. */

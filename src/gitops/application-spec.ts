@@ -1,11 +1,12 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArgoProject } from './argo-project';
 import { ArgoSyncOptions } from './argo-sync';
-import { Environment } from './environment';
+import { checkRepoUrl } from './git';
+import { Environment } from '../environment/environment';
 import { checkInt, checkSeconds } from '../core/checks';
-import { GantryError } from '../errors';
-import { GoMicroservice } from '../workload/go-microservice';
+import { GantryError } from '../core/errors';
+import { ControllerManagedFields } from '../core/managed-fields';
 
 // What an Application and an ApplicationSet's template share: sync policy and ignored differences.
 
@@ -15,10 +16,7 @@ function goDuration(seconds: number): string {
 
 /** `spec.syncPolicy`, with `RespectIgnoreDifferences` when something is ignored. */
 export function syncPolicy(scope: IConstruct, options: ArgoSyncOptions, ignoresDifferences: boolean): any {
-  const limit = options.retryLimit ?? 5;
-  checkInt(scope, 'sync.retryLimit', limit, 0, 100);
-  const backoff = checkSeconds(scope, 'sync.retryBackoff', options.retryBackoff ?? Duration.seconds(5), 1, 3600);
-  const maxBackoff = checkSeconds(scope, 'sync.retryMaxBackoff', options.retryMaxBackoff ?? Duration.minutes(3), backoff, 86400);
+  const retry = retryPolicy(scope, options);
   const syncOptions = [
     ...(options.createNamespace ? ['CreateNamespace=true'] : []),
     ...((options.pruneLast ?? true) ? ['PruneLast=true'] : []),
@@ -28,23 +26,42 @@ export function syncPolicy(scope: IConstruct, options: ArgoSyncOptions, ignoresD
   return {
     automated: (options.automated ?? true) ? { prune: options.prune ?? true, selfHeal: options.selfHeal ?? true } : undefined,
     syncOptions: syncOptions.length ? syncOptions : undefined,
-    retry: { limit, backoff: { duration: goDuration(backoff), factor: 2, maxDuration: goDuration(maxBackoff) } },
+    retry,
   };
 }
 
+/** `syncPolicy.retry`: retries with exponential backoff (5s doubling to 3m, 5 times, unless the options say otherwise). */
+export function retryPolicy(scope: IConstruct, options: ArgoSyncOptions): any {
+  const limit = options.retryLimit ?? 5;
+  checkInt(scope, 'sync.retryLimit', limit, 0, 100);
+  const backoff = checkSeconds(scope, 'sync.retryBackoff', options.retryBackoff ?? Duration.seconds(5), 1, 3600);
+  const maxBackoff = checkSeconds(scope, 'sync.retryMaxBackoff', options.retryMaxBackoff ?? Duration.minutes(3), backoff, 86400);
+  return { limit, backoff: { duration: goDuration(backoff), factor: 2, maxDuration: goDuration(maxBackoff) } };
+}
+
+/** Checks that `url` is a repository URL Argo CD can clone and one the project allows. */
+export function checkSourceRepo(scope: IConstruct, project: ArgoProject, url: string): void {
+  checkRepoUrl(scope, 'repoURL', url);
+  if (!project.sourceRepos.includes(url)) {
+    throw GantryError.of(scope, 'repoURL', url, `is not a source repository of project ${project.name} (${project.sourceRepos.join(', ')})`,
+      'add it to the project\'s sourceRepos, or use one of those');
+  }
+}
+
 /**
- * The Deployments whose replica count an HPA owns, in the environments given: Argo CD ignores `/spec/replicas` there
- * (they leave it out anyway; this keeps a replica count set by hand or by an older release from being reset).
+ * `ignoreDifferences` for the fields controllers own in the environments given (ControllerManagedFields): the replica
+ * count of a Deployment an HPA scales, for example. Such Deployments leave the field out anyway; ignoring it keeps a
+ * value set by hand or by an older release from being reset on every sync.
  */
-export function hpaManagedDeployments(environments: Environment[], withNamespace: boolean): any[] {
+export function controllerManagedDifferences(environments: Environment[], withNamespace: boolean): any[] {
   const seen = new Map<string, any>();
   for (const env of environments) {
     for (const c of env.node.findAll()) {
-      if (c instanceof GoMicroservice && c.hpa !== undefined) {
-        const entry: any = { group: 'apps', kind: 'Deployment', name: c.scaleTargetName, jsonPointers: ['/spec/replicas'] };
-        if (withNamespace) entry.namespace = c.namespace ?? env.namespace;
-        seen.set(`${entry.namespace ?? ''}/${entry.name}`, entry);
-      }
+      if (!(c instanceof ApiObject) || !ControllerManagedFields.has(c)) continue;
+      const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
+      const entry: any = { group: group || undefined, kind: c.kind, name: c.name, jsonPointers: ControllerManagedFields.of(c).pointers };
+      if (withNamespace) entry.namespace = c.metadata.namespace ?? env.namespace;
+      seen.set(`${entry.namespace ?? ''}/${group}/${c.kind}/${entry.name}`, entry);
     }
   }
   return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { retryPolicy } from './application-spec';
 import { checkRepoPath, checkRepoUrl, checkRevision } from './git';
 import { checkDns1035, checkNamespace } from '../core/checks';
 
@@ -78,7 +79,7 @@ export class ArgoAppOfApps extends Construct {
         destination: { server: 'https://kubernetes.default.svc', namespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
-          retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+          retry: retryPolicy(this, {}),
         },
       },
     });

@@ -1,12 +1,12 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDestination, hpaManagedDeployments, syncPolicy } from './application-spec';
+import { checkDestination, checkSourceRepo, controllerManagedDifferences, syncPolicy } from './application-spec';
 import { ArgoProject } from './argo-project';
 import { ArgoSyncOptions } from './argo-sync';
-import { Environment } from './environment';
-import { checkRepoPath, checkRepoUrl, checkRevision } from './git';
+import { Environment } from '../environment/environment';
+import { checkRepoPath, checkRevision } from './git';
 import { checkDns1035 } from '../core/checks';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 /** Where an ApplicationSet takes its environments from. */
 export enum ApplicationSetGenerator {
@@ -88,11 +88,7 @@ export class ArgoApplicationSet extends Construct {
     if (props.environments.length === 0) {
       throw GantryError.of(this, 'environments', '[]', 'is empty, so no Application is generated', 'list the environments to deploy');
     }
-    checkRepoUrl(this, 'repoURL', props.repoURL);
-    if (!project.sourceRepos.includes(props.repoURL)) {
-      throw GantryError.of(this, 'repoURL', props.repoURL, `is not a source repository of project ${project.name} (${project.sourceRepos.join(', ')})`,
-        'add it to the project\'s sourceRepos, or use one of those');
-    }
+    checkSourceRepo(this, project, props.repoURL);
     const prefix = props.pathPrefix ?? 'dist';
     checkRepoPath(this, 'pathPrefix', prefix);
     const sync = props.sync ?? {};
@@ -133,7 +129,7 @@ export class ArgoApplicationSet extends Construct {
       metadata: { name: this.name, namespace: project.namespace, labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gantry' } },
       spec: Lazy.any({
         produce: () => {
-          const ignoreDifferences = hpaManagedDeployments(props.environments, false);
+          const ignoreDifferences = controllerManagedDifferences(props.environments, false);
           return {
             goTemplate: true,
             goTemplateOptions: ['missingkey=error'],

@@ -1,12 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDestination, hpaManagedDeployments, syncPolicy } from './application-spec';
+import { checkDestination, checkSourceRepo, controllerManagedDifferences, syncPolicy } from './application-spec';
 import { ArgoProject } from './argo-project';
 import { ArgoNotification, ArgoSyncOptions } from './argo-sync';
-import { Environment } from './environment';
-import { checkRepoPath, checkRepoUrl, checkRevision } from './git';
+import { Environment } from '../environment/environment';
+import { checkRepoPath, checkRevision } from './git';
 import { checkDns1035 } from '../core/checks';
-import { GantryError } from '../errors';
 
 /**
  * A Helm chart in the repository, with the values files of an environment, as an Application's source.
@@ -91,11 +90,7 @@ export class ArgoApplication extends Construct {
     const { environment: env, project } = props;
     this.name = props.name ?? `${project.name}-${env.name}`;
     checkDns1035(this, 'name', this.name);
-    checkRepoUrl(this, 'repoURL', props.repoURL);
-    if (!project.sourceRepos.includes(props.repoURL)) {
-      throw GantryError.of(this, 'repoURL', props.repoURL, `is not a source repository of project ${project.name} (${project.sourceRepos.join(', ')})`,
-        'add it to the project\'s sourceRepos, or use one of those');
-    }
+    checkSourceRepo(this, project, props.repoURL);
     const revision = props.revision ?? env.revision ?? 'main';
     checkRevision(this, 'revision', revision);
     const sync = props.sync ?? {};
@@ -129,11 +124,11 @@ export class ArgoApplication extends Construct {
       },
       spec: Lazy.any({
         produce: () => {
-          const ignoreDifferences = hpaManagedDeployments([env], true);
+          const ignoreDifferences = controllerManagedDifferences([env], true);
           return {
             project: project.name,
             source,
-            destination: env.cluster.toDestination(env.namespace),
+            destination: env.cluster._toDestination(env.namespace),
             syncPolicy: syncPolicy(this, sync, ignoreDifferences.length > 0),
             ignoreDifferences: ignoreDifferences.length ? ignoreDifferences : undefined,
             revisionHistoryLimit: 10,

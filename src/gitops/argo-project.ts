@@ -1,9 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Environment } from './environment';
+import { Environment } from '../environment/environment';
 import { checkRepoUrl } from './git';
 import { checkDns1035, checkNamespace } from '../core/checks';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 /** A Kubernetes kind, by API group, for project allow lists. */
 export interface ResourceKind {
@@ -105,7 +105,7 @@ export class ArgoProject extends Construct {
         produce: () => ({
           description: props.description,
           sourceRepos: this.sourceRepos,
-          destinations: this.environments.map((e) => e.cluster.toDestination(e.namespace)),
+          destinations: this.environments.map((e) => e.cluster._toDestination(e.namespace)),
           clusterResourceWhitelist: this.clusterResources,
           namespaceResourceWhitelist: this.namespaceKinds(props.extraNamespaceResources ?? []),
           orphanedResources: { warn: true },

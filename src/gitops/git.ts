@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 // Checks of what Argo CD will clone and check out; it reports these mistakes only after a sync has failed.
 

@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { registryOf, ValueDeclaration, ValueRegistry } from './registry';
+import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
 import { getAt, scalarHook, valuesRef } from './template-hooks';
-import { chartObjects, prepareApp } from '../app/synthesis';
+import { chartObjects, prepareApp } from '../core/synthesis';
 import { toYaml } from '../core/yaml';
-import { GantryError } from '../errors';
-import { Environment } from '../gitops/environment';
+import { GantryError } from '../core/errors';
+import { Environment } from '../environment/environment';
 
 /**
  * Options of a Helm chart export.
@@ -48,21 +48,6 @@ export interface HelmChartOptions {
    * @default '>=1.27.0-0'
    */
   readonly kubeVersion?: string;
-}
-
-/**
- * A construct that declares Helm values for its objects when a chart is exported.
- * @internal
- */
-export interface IHelmValuesSource extends IConstruct {
-  /** The values group of the construct's objects: their template file and the top-level key of their values. */
-  readonly _helmGroup: string;
-  /** Declares the construct's values and templated places. Called once per app. */
-  _declareHelmValues(registry: ValueRegistry): void;
-}
-
-function isValuesSource(c: IConstruct): c is IHelmValuesSource {
-  return typeof (c as any)._declareHelmValues === 'function' && typeof (c as any)._helmGroup === 'string';
 }
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
@@ -108,9 +93,7 @@ export class HelmExport {
 
     const objects = new Set(inScope.flatMap((chart) => chartObjects(chart)));
     this.registry = this.registry.forObjects(objects);
-    for (const c of this.scope.node.findAll()) {
-      if (isValuesSource(c)) c._declareHelmValues(this.registry);
-    }
+    for (const c of this.scope.node.findAll()) valuesSourceOf(c)?.declare(this.registry);
     if (namespaceValue) this.declareNamespaceValue(objects);
 
     const files = new Map<string, string[]>();
@@ -230,7 +213,8 @@ const VALUES_HEADER = '# Values of this chart. Every key is typed in values.sche
 /** The template file of an object: its values group (a service), else its chart. */
 function groupOf(o: ApiObject, chart: Chart): string {
   for (let s: IConstruct | undefined = o.node.scope; s !== undefined && s !== chart; s = s.node.scope) {
-    if (isValuesSource(s)) return s._helmGroup;
+    const source = valuesSourceOf(s);
+    if (source !== undefined) return source.group;
   }
   return chart.node.id;
 }

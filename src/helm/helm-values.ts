@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { registryOf } from './registry';
 import { scalarHook, structuredHook, valuesRef } from './template-hooks';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 /**
  * The JSON schema type of a Helm value.

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { TemplateHook } from './template-hooks';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 // What constructs declare for a Helm export: values (default and schema) and templated places in objects.
 // Declaring is cheap and happens at definition time; nothing is rendered unless a chart is exported.
@@ -91,4 +91,26 @@ export function registryOf(scope: IConstruct): ValueRegistry {
     REGISTRIES.set(root, registry);
   }
   return registry;
+}
+
+/**
+ * A construct that declares Helm values for its objects when a chart is exported: the values group (the top-level key
+ * of its values and the name of its template file) and what to declare.
+ */
+export interface ValuesSource {
+  readonly group: string;
+  /** Declares the construct's values and templated places. Called once per export, after the app is defined. */
+  declare(registry: ValueRegistry): void;
+}
+
+const SOURCES = new WeakMap<IConstruct, ValuesSource>();
+
+/** Registers `construct` as a values source: a Helm export of any scope that holds it asks it for its values. */
+export function registerValuesSource(construct: IConstruct, source: ValuesSource): void {
+  SOURCES.set(construct, source);
+}
+
+/** The values source registered for `construct`, if any. */
+export function valuesSourceOf(construct: IConstruct): ValuesSource | undefined {
+  return SOURCES.get(construct);
 }

@@ -1,4 +1,4 @@
-import { ResolvedMetricNames, Target } from './rules';
+import { Signals } from './signals';
 
 // A Grafana dashboard for one Go service: traffic, errors and latency first (the RED method), then saturation and
 // the Go runtime. Written as the JSON model Grafana imports; the Grafana sidecar of kube-prometheus-stack loads it
@@ -11,40 +11,39 @@ interface Panel {
   description: string;
 }
 
-export function dashboardModel(title: string, uid: string, m: ResolvedMetricNames, t: Target): any {
-  const sel = `job="${t.service}"${t.namespace ? `, namespace="${t.namespace}"` : ''}`;
-  const pods = `${t.namespace ? `namespace="${t.namespace}", ` : ''}pod=~"${t.deployment}-[a-z0-9]+-[a-z0-9]+", container="${t.container}"`;
+export function dashboardModel(title: string, uid: string, s: Signals): any {
+  const w = '$__rate_interval';
+  const code = s.names.codeLabel;
+  const perPod = (panelTitle: string, unit: string, description: string, expr: string): Panel =>
+    ({ title: panelTitle, unit, description, targets: [{ expr, legendFormat: '{{pod}}' }] });
   const rows: { title: string; panels: Panel[] }[] = [
     {
       title: 'Traffic, errors, latency',
       panels: [
-        { title: 'Request rate', unit: 'reqps', description: 'Requests per second, by status code.', targets: [{ expr: `sum by (${m.codeLabel}) (rate(${m.requestsTotal}{${sel}}[$__rate_interval]))`, legendFormat: `{{${m.codeLabel}}}` }] },
-        { title: 'Error ratio (5xx)', unit: 'percentunit', description: 'Share of requests answered with 5xx.', targets: [{ expr: `sum(rate(${m.requestsTotal}{${sel}, ${m.codeLabel}=~"5.."}[$__rate_interval])) / sum(rate(${m.requestsTotal}{${sel}}[$__rate_interval]))`, legendFormat: '5xx' }] },
+        { title: 'Request rate', unit: 'reqps', description: 'Requests per second, by status code.', targets: [{ expr: s.requestRate(w, { by: code }), legendFormat: `{{${code}}}` }] },
+        { title: 'Error ratio (5xx)', unit: 'percentunit', description: 'Share of requests answered with 5xx.', targets: [{ expr: s.errorRatio(w), legendFormat: '5xx' }] },
         {
           title: 'Latency percentiles',
           unit: 's',
           description: 'p50, p90 and p99 of the request duration histogram.',
-          targets: ['0.5', '0.9', '0.99'].map((q) => ({
-            expr: `histogram_quantile(${q}, sum by (le) (rate(${m.requestDurationSeconds}_bucket{${sel}}[$__rate_interval])))`,
-            legendFormat: `p${Number(q) * 100}`,
-          })),
+          targets: ['0.5', '0.9', '0.99'].map((q) => ({ expr: s.latencyQuantile(q, w), legendFormat: `p${Number(q) * 100}` })),
         },
       ],
     },
     {
       title: 'Saturation',
       panels: [
-        { title: 'CPU of limit', unit: 'percentunit', description: 'CPU use per pod, as a share of its limit.', targets: [{ expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${pods}}[$__rate_interval])) / sum by (pod) (kube_pod_container_resource_limits{${pods}, resource="cpu"})`, legendFormat: '{{pod}}' }] },
-        { title: 'Memory of limit', unit: 'percentunit', description: 'Working set per pod, as a share of its limit.', targets: [{ expr: `sum by (pod) (container_memory_working_set_bytes{${pods}}) / sum by (pod) (kube_pod_container_resource_limits{${pods}, resource="memory"})`, legendFormat: '{{pod}}' }] },
-        { title: 'CPU throttling', unit: 'percentunit', description: 'Share of CPU periods throttled.', targets: [{ expr: `sum by (pod) (rate(container_cpu_cfs_throttled_periods_total{${pods}}[$__rate_interval])) / sum by (pod) (rate(container_cpu_cfs_periods_total{${pods}}[$__rate_interval]))`, legendFormat: '{{pod}}' }] },
+        perPod('CPU of limit', 'percentunit', 'CPU use per pod, as a share of its limit.', s.cpuOfLimit(w)),
+        perPod('Memory of limit', 'percentunit', 'Working set per pod, as a share of its limit.', s.memoryOfLimit()),
+        perPod('CPU throttling', 'percentunit', 'Share of CPU periods throttled.', s.cpuThrottling(w)),
       ],
     },
     {
       title: 'Go runtime',
       panels: [
-        { title: 'Goroutines', unit: 'short', description: 'Goroutines per pod.', targets: [{ expr: `sum by (pod) (${m.goroutines}{${sel}})`, legendFormat: '{{pod}}' }] },
-        { title: 'GC pause time', unit: 'percentunit', description: 'Share of time in stop-the-world GC pauses.', targets: [{ expr: `sum by (pod) (rate(${m.gcDurationSeconds}_sum{${sel}}[$__rate_interval]))`, legendFormat: '{{pod}}' }] },
-        { title: 'Heap of GOMEMLIMIT', unit: 'percentunit', description: 'Heap in use, as a share of GOMEMLIMIT.', targets: [{ expr: `sum by (pod) (${m.heapInuseBytes}{${sel}}) / sum by (pod) (kube_pod_container_resource_limits{${pods}, resource="memory"})`, legendFormat: '{{pod}}' }] },
+        perPod('Goroutines', 'short', 'Goroutines per pod.', s.goroutines()),
+        perPod('GC pause time', 'percentunit', 'Share of time in stop-the-world GC pauses.', s.gcPauseRatio(w)),
+        perPod('Heap of GOMEMLIMIT', 'percentunit', 'Heap in use, as a share of GOMEMLIMIT.', s.heapOfLimit()),
       ],
     },
   ];

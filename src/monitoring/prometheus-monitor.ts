@@ -1,13 +1,45 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
 import { AlertPresets } from './alert-options';
 import { dashboardExpressions, dashboardModel } from './dashboard';
 import { MetricNames } from './metric-names';
 import { checkPromQL } from './promql';
-import { availabilityIndicator, latencyIndicator, presetAlerts, resolveMetricNames, Rule, sloRules, Target } from './rules';
+import { availabilityIndicator, latencyIndicator, presetAlerts, Rule, sloRules } from './rules';
+import { resolveMetricNames, Signals, Target } from './signals';
 import { checkLabelValue, checkSeconds } from '../core/checks';
-import { GantryError } from '../errors';
-import { IGoMicroservice } from '../workload/go-microservice';
+import { GantryError } from '../core/errors';
+
+/**
+ * A workload that a PrometheusMonitor can monitor: where its metrics are scraped and what its alerts are about.
+ * `GoMicroservice` is one.
+ */
+export interface IMonitorable extends IConstruct {
+  /** The service name: the Service the metrics are scraped through, and so the `job` label of its series. */
+  readonly name: string;
+  /**
+   * The namespace of the workload's objects.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Labels for the monitoring objects. */
+  readonly labels: { [key: string]: string };
+  /** The labels that select the workload's pods and Service. */
+  readonly selectorLabels: { [key: string]: string };
+  /** Container ports by name. */
+  readonly ports: { [name: string]: number };
+  /** The name of the port that serves metrics. */
+  readonly metricsPortName: string;
+  /** The name of the Deployment whose pods serve (its pods are named `<deploymentName>-<hash>-<suffix>`). */
+  readonly deploymentName: string;
+  /** The name of the container that serves. */
+  readonly containerName: string;
+  /**
+   * The name of the HorizontalPodAutoscaler scaling the workload.
+   * @default - not autoscaled
+   */
+  readonly autoscalerName?: string;
+}
 
 /** How Prometheus finds the service's metrics endpoints. */
 export enum ScrapeTarget {
@@ -182,7 +214,7 @@ export interface PrometheusMonitorOptions {
  */
 export interface PrometheusMonitorProps extends PrometheusMonitorOptions {
   /** The service to monitor. */
-  readonly service: IGoMicroservice;
+  readonly service: IMonitorable;
 }
 
 /**
@@ -201,7 +233,7 @@ export class PrometheusMonitor extends Construct {
   /** The PrometheusRule. */
   public readonly rules: ApiObject;
   /** The dashboard ConfigMap, unless turned off. */
-  public readonly dashboard?: ApiObject;
+  public readonly dashboard?: k8s.KubeConfigMap;
 
   /**
    * @param scope usually the service itself (see GoMicroservice.addMonitoring)
@@ -237,11 +269,11 @@ export class PrometheusMonitor extends Construct {
     const target: Target = {
       service: svc.name,
       namespace: svc.namespace,
-      deployment: svc.scaleTargetName,
-      container: svc.name,
-      hpa: svc.hpa ? svc.name : undefined,
+      deployment: svc.deploymentName,
+      container: svc.containerName,
+      hpa: svc.autoscalerName,
     };
-    const names = resolveMetricNames(props.metricNames);
+    const signals = new Signals(resolveMetricNames(props.metricNames), target);
 
     const endpoint = {
       port,
@@ -265,11 +297,11 @@ export class PrometheusMonitor extends Construct {
     });
 
     const groups: { name: string; rules: Rule[] }[] = [
-      { name: `${svc.name}.alerts`, rules: presetAlerts(this, props.alerts ?? {}, names, target, runbookBase) },
+      { name: `${svc.name}.alerts`, rules: presetAlerts(this, props.alerts ?? {}, signals, runbookBase) },
     ];
     const slos: Rule[] = [];
     if (props.availability) {
-      slos.push(...sloRules(this, availabilityIndicator(names, target), props.availability.objective,
+      slos.push(...sloRules(this, availabilityIndicator(signals), props.availability.objective,
         props.availability.period ?? Duration.days(30), target, runbookBase));
     }
     if (props.latency) {
@@ -277,7 +309,7 @@ export class PrometheusMonitor extends Construct {
       if (!(seconds > 0)) {
         throw GantryError.of(this, 'latency.threshold', `${seconds}s`, 'must be longer than zero', 'use a bucket boundary such as Duration.millis(250)');
       }
-      slos.push(...sloRules(this, latencyIndicator(names, target, String(seconds)), props.latency.objective,
+      slos.push(...sloRules(this, latencyIndicator(signals, String(seconds)), props.latency.objective,
         props.latency.period ?? Duration.days(30), target, runbookBase));
     }
     if (slos.length > 0) groups.push({ name: `${svc.name}.slo`, rules: slos });
@@ -289,11 +321,9 @@ export class PrometheusMonitor extends Construct {
     });
 
     if (props.dashboard ?? true) {
-      const model = dashboardModel(`${svc.name}${svc.namespace ? ` (${svc.namespace})` : ''}`, `gantry-${svc.namespace ?? 'default'}-${svc.name}`.slice(0, 40), names, target);
+      const model = dashboardModel(`${svc.name}${svc.namespace ? ` (${svc.namespace})` : ''}`, `gantry-${svc.namespace ?? 'default'}-${svc.name}`.slice(0, 40), signals);
       for (const e of dashboardExpressions(model)) checkPromQL(this, e.where, e.expr.replace(/\$__rate_interval/g, '5m'));
-      this.dashboard = new ApiObject(this, 'Dashboard', {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
+      this.dashboard = new k8s.KubeConfigMap(this, 'Dashboard', {
         metadata: { name: `${svc.name}-dashboard`, namespace: svc.namespace, labels: { ...svc.labels, ...(props.dashboardLabels ?? { grafana_dashboard: '1' }) } },
         data: { [`${svc.name}.json`]: JSON.stringify(model, undefined, 2) + '\n' },
       });

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 /** What is used of the Lezer tree of @prometheus-io/lezer-promql (Prometheus's own grammar, as its web UI uses it). */
 interface PromQLParser {

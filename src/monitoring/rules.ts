@@ -1,34 +1,11 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AlertOptions, AlertPresets, AlertSeverity } from './alert-options';
-import { MetricNames } from './metric-names';
 import { checkPromQL } from './promql';
-import { GantryError } from '../errors';
+import { matchers, Signals, Target } from './signals';
+import { GantryError } from '../core/errors';
 
 // The preset alerts and SLO rules of a service, as Prometheus rule-file objects. Internal: PrometheusMonitor wraps them.
-
-/** MetricNames with every default filled in. */
-export type ResolvedMetricNames = Required<MetricNames>;
-
-export function resolveMetricNames(names: MetricNames = {}): ResolvedMetricNames {
-  return {
-    requestsTotal: names.requestsTotal ?? 'http_requests_total',
-    requestDurationSeconds: names.requestDurationSeconds ?? 'http_request_duration_seconds',
-    codeLabel: names.codeLabel ?? 'code',
-    goroutines: names.goroutines ?? 'go_goroutines',
-    gcDurationSeconds: names.gcDurationSeconds ?? 'go_gc_duration_seconds',
-    heapInuseBytes: names.heapInuseBytes ?? 'go_memstats_heap_inuse_bytes',
-  };
-}
-
-/** Who the rules are about: label matchers for each source of metrics. */
-export interface Target {
-  readonly service: string;
-  readonly namespace?: string;
-  readonly deployment: string;
-  readonly container: string;
-  readonly hpa?: string;
-}
 
 export interface Rule {
   alert?: string;
@@ -48,10 +25,6 @@ function promDuration(d: Duration): string {
   return `${s}s`;
 }
 
-function matchers(pairs: (string | undefined)[]): string {
-  return `{${pairs.filter((p) => p !== undefined).join(', ')}}`;
-}
-
 interface Preset {
   key: keyof AlertPresets;
   alert: string;
@@ -60,7 +33,7 @@ interface Preset {
   severity: AlertSeverity;
   summary: string;
   description: (t: string) => string;
-  expr: (m: ResolvedMetricNames, t: Target, threshold: number) => string;
+  expr: (s: Signals, threshold: number) => string;
   when?: (t: Target) => boolean;
 }
 
@@ -73,7 +46,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.CRITICAL,
     summary: 'More than {{ $value | humanizePercentage }} of requests fail with 5xx',
     description: (t) => `The 5xx ratio of ${t} is above the threshold.`,
-    expr: (m, t, x) => `sum(rate(${m.requestsTotal}${http(t, `${m.codeLabel}=~"5.."`)}[5m])) / sum(rate(${m.requestsTotal}${http(t)}[5m])) > ${x}`,
+    expr: (s, x) => `${s.errorRatio('5m')} > ${x}`,
   },
   {
     key: 'latency',
@@ -83,7 +56,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'p99 latency is {{ $value | humanizeDuration }}',
     description: (t) => `The 99th percentile request duration of ${t} is above the threshold.`,
-    expr: (m, t, x) => `histogram_quantile(0.99, sum by (le) (rate(${m.requestDurationSeconds}_bucket${http(t)}[5m]))) > ${x}`,
+    expr: (s, x) => `${s.latencyQuantile('0.99', '5m')} > ${x}`,
   },
   {
     key: 'trafficStopped',
@@ -92,7 +65,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.CRITICAL,
     summary: 'No requests in 10 minutes',
     description: (t) => `${t} served requests in the previous hour but none in the last 10 minutes.`,
-    expr: (m, t) => `sum(rate(${m.requestsTotal}${http(t)}[10m])) == 0 and sum(rate(${m.requestsTotal}${http(t)}[1h] offset 10m)) > 0`,
+    expr: (s) => `${s.requestRate('10m')} == 0 and ${s.requestRate('1h', { offset: '10m' })} > 0`,
   },
   {
     key: 'cpu',
@@ -102,7 +75,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'Pod {{ $labels.pod }} uses {{ $value | humanizePercentage }} of its CPU limit',
     description: (t) => `A pod of ${t} is close to its CPU limit; it will be throttled.`,
-    expr: (_m, t, x) => `sum by (pod) (rate(container_cpu_usage_seconds_total${pods(t)}[5m])) / sum by (pod) (kube_pod_container_resource_limits${pods(t, 'resource="cpu"')}) > ${x}`,
+    expr: (s, x) => `${s.cpuOfLimit('5m')} > ${x}`,
   },
   {
     key: 'memory',
@@ -112,7 +85,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'Pod {{ $labels.pod }} uses {{ $value | humanizePercentage }} of its memory limit',
     description: (t) => `A pod of ${t} is close to its memory limit; the OOM killer is next.`,
-    expr: (_m, t, x) => `sum by (pod) (container_memory_working_set_bytes${pods(t)}) / sum by (pod) (kube_pod_container_resource_limits${pods(t, 'resource="memory"')}) > ${x}`,
+    expr: (s, x) => `${s.memoryOfLimit()} > ${x}`,
   },
   {
     key: 'cpuThrottling',
@@ -122,7 +95,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'Pod {{ $labels.pod }} is throttled in {{ $value | humanizePercentage }} of CPU periods',
     description: (t) => `A pod of ${t} is CPU-throttled; latency suffers. Raise the CPU limit or check GOMAXPROCS.`,
-    expr: (_m, t, x) => `sum by (pod) (rate(container_cpu_cfs_throttled_periods_total${pods(t)}[5m])) / sum by (pod) (rate(container_cpu_cfs_periods_total${pods(t)}[5m])) > ${x}`,
+    expr: (s, x) => `${s.cpuThrottling('5m')} > ${x}`,
   },
   {
     key: 'restarts',
@@ -132,7 +105,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'Container of pod {{ $labels.pod }} restarted {{ $value }} times in 15 minutes',
     description: (t) => `A container of ${t} keeps restarting (crash loop?).`,
-    expr: (_m, t, x) => `increase(kube_pod_container_status_restarts_total${pods(t)}[15m]) > ${x}`,
+    expr: (s, x) => `increase(kube_pod_container_status_restarts_total${s.pods()}[15m]) > ${x}`,
   },
   {
     key: 'oomKills',
@@ -141,8 +114,8 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'Container of pod {{ $labels.pod }} was OOM-killed',
     description: (t) => `A container of ${t} was killed for exceeding its memory limit. Check GOMEMLIMIT and the limit.`,
-    expr: (_m, t) => `(kube_pod_container_status_last_terminated_reason${pods(t, 'reason="OOMKilled"')} == 1) `
-      + `and on (namespace, pod, container) (increase(kube_pod_container_status_restarts_total${pods(t)}[10m]) > 0)`,
+    expr: (s) => `(kube_pod_container_status_last_terminated_reason${s.pods('reason="OOMKilled"')} == 1) `
+      + `and on (namespace, pod, container) (increase(kube_pod_container_status_restarts_total${s.pods()}[10m]) > 0)`,
   },
   {
     key: 'replicasUnavailable',
@@ -151,7 +124,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: '{{ $value }} replicas unavailable',
     description: (t) => `Deployment ${t} has had unavailable replicas for a while.`,
-    expr: (_m, t) => `kube_deployment_status_replicas_unavailable${deploy(t)} > 0`,
+    expr: (s) => `kube_deployment_status_replicas_unavailable${s.deployment()} > 0`,
   },
   {
     key: 'rolloutStuck',
@@ -160,7 +133,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.CRITICAL,
     summary: 'The rollout passed its progress deadline',
     description: (t) => `Deployment ${t} reports Progressing=False (ProgressDeadlineExceeded). Roll back or fix the new version.`,
-    expr: (_m, t) => `kube_deployment_status_condition${deploy(t, 'condition="Progressing"', 'status="false"')} == 1`,
+    expr: (s) => `kube_deployment_status_condition${s.deployment('condition="Progressing"', 'status="false"')} == 1`,
   },
   {
     key: 'hpaMaxedOut',
@@ -169,7 +142,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'The HPA has run at its maximum of {{ $value }} replicas',
     description: (t) => `The HPA of ${t} cannot add pods; raise maxReplicas or find out why load grew.`,
-    expr: (_m, t) => `kube_horizontalpodautoscaler_status_current_replicas${hpa(t)} >= kube_horizontalpodautoscaler_spec_max_replicas${hpa(t)}`,
+    expr: (s) => `kube_horizontalpodautoscaler_status_current_replicas${s.hpa()} >= kube_horizontalpodautoscaler_spec_max_replicas${s.hpa()}`,
     when: (t) => t.hpa !== undefined,
   },
   {
@@ -180,7 +153,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'Pod {{ $labels.pod }} runs {{ $value }} goroutines',
     description: (t) => `A pod of ${t} runs very many goroutines: a leak, or a blocked dependency.`,
-    expr: (m, t, x) => `sum by (pod) (${m.goroutines}${http(t)}) > ${x}`,
+    expr: (s, x) => `${s.goroutines()} > ${x}`,
   },
   {
     key: 'goroutineGrowth',
@@ -190,8 +163,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'Pod {{ $labels.pod }} goroutines grew by {{ $value | humanizePercentage }} in an hour',
     description: (t) => `The goroutines of a pod of ${t} keep growing: a leak before it becomes an outage.`,
-    expr: (m, t, x) => `(sum by (pod) (${m.goroutines}${http(t)}) - sum by (pod) (${m.goroutines}${http(t)} offset 1h)) / sum by (pod) (${m.goroutines}${http(t)} offset 1h) > ${x}`
-      + ` and sum by (pod) (${m.goroutines}${http(t)}) > 500`,
+    expr: (s, x) => `(${s.goroutines()} - ${s.goroutines('1h')}) / ${s.goroutines('1h')} > ${x} and ${s.goroutines()} > 500`,
   },
   {
     key: 'gcPauses',
@@ -201,7 +173,7 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'Pod {{ $labels.pod }} spends {{ $value | humanizePercentage }} of its time in GC pauses',
     description: (t) => `A pod of ${t} spends much time in stop-the-world GC pauses.`,
-    expr: (m, t, x) => `sum by (pod) (rate(${m.gcDurationSeconds}_sum${http(t)}[5m])) > ${x}`,
+    expr: (s, x) => `${s.gcPauseRatio('5m')} > ${x}`,
   },
   {
     key: 'heapNearLimit',
@@ -211,30 +183,13 @@ const PRESETS: Preset[] = [
     severity: AlertSeverity.WARNING,
     summary: 'Pod {{ $labels.pod }} heap is {{ $value | humanizePercentage }} of GOMEMLIMIT',
     description: (t) => `The Go heap of a pod of ${t} is close to GOMEMLIMIT (the memory limit): the GC runs hard, and an OOM kill is near.`,
-    expr: (m, t, x) => `sum by (pod) (${m.heapInuseBytes}${http(t)}) / sum by (pod) (kube_pod_container_resource_limits${pods(t, 'resource="memory"')}) > ${x}`,
+    expr: (s, x) => `${s.heapOfLimit()} > ${x}`,
   },
 ];
 
-/** Series scraped from the service's own metrics port (prometheus-operator sets `job` to the Service name). */
-function http(t: Target, ...extra: string[]): string {
-  return matchers([`job="${t.service}"`, ns(t), ...extra]);
-}
-/** cAdvisor and kube-state-metrics series of the service's containers. */
-function pods(t: Target, ...extra: string[]): string {
-  return matchers([ns(t), `pod=~"${t.deployment}-[a-z0-9]+-[a-z0-9]+"`, `container="${t.container}"`, ...extra]);
-}
-function deploy(t: Target, ...extra: string[]): string {
-  return matchers([ns(t), `deployment="${t.deployment}"`, ...extra]);
-}
-function hpa(t: Target): string {
-  return matchers([ns(t), `horizontalpodautoscaler="${t.hpa}"`]);
-}
-function ns(t: Target): string | undefined {
-  return t.namespace ? `namespace="${t.namespace}"` : undefined;
-}
-
 /** The preset alerts, checked and tuned. */
-export function presetAlerts(scope: IConstruct, presets: AlertPresets, m: ResolvedMetricNames, t: Target, runbookBase: string): Rule[] {
+export function presetAlerts(scope: IConstruct, presets: AlertPresets, signals: Signals, runbookBase: string): Rule[] {
+  const t = signals.target;
   const name = t.namespace ? `${t.namespace}/${t.service}` : t.service;
   const rules: Rule[] = [];
   for (const p of PRESETS) {
@@ -253,7 +208,7 @@ export function presetAlerts(scope: IConstruct, presets: AlertPresets, m: Resolv
     }
     const rule: Rule = {
       alert: p.alert,
-      expr: p.expr(m, t, threshold),
+      expr: p.expr(signals, threshold),
       for: promDuration(o.for ?? p.for),
       labels: { severity: o.severity ?? p.severity, service: t.service },
       annotations: {
@@ -286,12 +241,12 @@ export interface SloIndicator {
 }
 
 /** The error ratio of an availability objective: 5xx responses among all. */
-export function availabilityIndicator(m: ResolvedMetricNames, t: Target): SloIndicator {
+export function availabilityIndicator(s: Signals): SloIndicator {
   return {
-    name: `${t.service}-availability`,
+    name: `${s.target.service}-availability`,
     property: 'availability',
     what: 'availability',
-    errorRatio: (w) => `sum(rate(${m.requestsTotal}${http(t, `${m.codeLabel}=~"5.."`)}[${w}])) / sum(rate(${m.requestsTotal}${http(t)}[${w}]))`,
+    errorRatio: (w) => s.errorRatio(w),
   };
 }
 
@@ -299,12 +254,12 @@ export function availabilityIndicator(m: ResolvedMetricNames, t: Target): SloInd
  * The error ratio of a latency objective: requests slower than `le` seconds among all, from the duration histogram.
  * `le` must be one of the histogram's bucket boundaries.
  */
-export function latencyIndicator(m: ResolvedMetricNames, t: Target, le: string): SloIndicator {
+export function latencyIndicator(s: Signals, le: string): SloIndicator {
   return {
-    name: `${t.service}-latency`,
+    name: `${s.target.service}-latency`,
     property: 'latency',
     what: `latency (${le}s)`,
-    errorRatio: (w) => `1 - (sum(rate(${m.requestDurationSeconds}_bucket${http(t, `le="${le}"`)}[${w}])) / sum(rate(${m.requestDurationSeconds}_count${http(t)}[${w}])))`,
+    errorRatio: (w) => s.slowRatio(w, le),
   };
 }
 

@@ -1,3 +1,5 @@
+import { k8s } from 'cdk8s-plus-28';
+
 /**
  * Who may connect to a GoMicroservice's ports, for its NetworkPolicy.
  *
@@ -35,13 +37,16 @@ export class IngressPeer {
   }
 
   private constructor(
-    private readonly peer: any,
+    private readonly peer: k8s.NetworkPolicyPeer,
     /** A short description, for messages. */
     public readonly description: string,
   ) {}
 
-  /** The peer as Kubernetes `NetworkPolicyPeer` JSON. */
-  public toJson(): any {
+  /**
+   * The peer as a Kubernetes `NetworkPolicyPeer`, a copy of its own.
+   * @internal
+   */
+  public _toKube(): k8s.NetworkPolicyPeer {
     return JSON.parse(JSON.stringify(this.peer));
   }
 }

@@ -1,10 +1,10 @@
 import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { GoMicroserviceProps, SecretKeyReference } from './go-microservice-props';
 import { checkEnvName } from '../core/checks';
 import { cpuMillis, sizeQuantity } from '../core/quantity';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 // The container's resources, environment and secret volumes of a GoMicroservice.
 
@@ -16,7 +16,7 @@ const SHUTDOWN_DRAIN_DELAY = 'SHUTDOWN_DRAIN_DELAY';
 const SECRET_LIKE = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIALS?)$/;
 
 /** Requests and limits, each value left out taking its default. */
-export function renderResources(scope: IConstruct, props: GoMicroserviceProps): any {
+export function renderResources(scope: IConstruct, props: GoMicroserviceProps): k8s.ResourceRequirements {
   const r = props.resources ?? {};
   const cpuRequest = r.cpu?.request ?? Cpu.millis(100);
   const cpuLimit = r.cpu?.limit ?? Cpu.units(1);
@@ -38,9 +38,10 @@ export function renderResources(scope: IConstruct, props: GoMicroserviceProps): 
     throw GantryError.of(scope, 'resources.memory.limit', sizeQuantity(memLimit), 'is below 16Mi, too little for a Go process',
       'use at least Size.mebibytes(64)');
   }
+  const q = k8s.Quantity.fromString;
   return {
-    requests: { 'cpu': cpuRequest.amount, 'memory': sizeQuantity(memRequest), 'ephemeral-storage': sizeQuantity(ephRequest) },
-    limits: { 'cpu': cpuLimit.amount, 'memory': sizeQuantity(memLimit), 'ephemeral-storage': sizeQuantity(ephLimit) },
+    requests: { 'cpu': q(cpuRequest.amount), 'memory': q(sizeQuantity(memRequest)), 'ephemeral-storage': q(sizeQuantity(ephRequest)) },
+    limits: { 'cpu': q(cpuLimit.amount), 'memory': q(sizeQuantity(memLimit)), 'ephemeral-storage': q(sizeQuantity(ephLimit)) },
   };
 }
 
@@ -48,18 +49,19 @@ export function renderResources(scope: IConstruct, props: GoMicroserviceProps): 
 export function renderEnv(
   scope: IConstruct, serviceName: string, props: GoMicroserviceProps, containerName: string,
   shutdown?: { drainDelay: number; shutdownTimeout: number },
-): any[] {
+): k8s.EnvVar[] {
   // Go before 1.25 does not read the cgroup CPU limit; GOMEMLIMIT makes the GC work before the OOM killer does.
   // The downward API keeps both right when the limits change (a Helm override, an edit).
-  const env: any[] = [
-    { name: GOMAXPROCS, valueFrom: { resourceFieldRef: { containerName, resource: 'limits.cpu', divisor: '1' } } },
-    { name: GOMEMLIMIT, valueFrom: { resourceFieldRef: { containerName, resource: 'limits.memory', divisor: '1' } } },
+  const limit = (resource: string): k8s.EnvVarSource => ({ resourceFieldRef: { containerName, resource, divisor: k8s.Quantity.fromString('1') } });
+  const env: k8s.EnvVar[] = [
+    { name: GOMAXPROCS, valueFrom: limit('limits.cpu') },
+    { name: GOMEMLIMIT, valueFrom: limit('limits.memory') },
   ];
   if (shutdown) {
     env.push({ name: SHUTDOWN_DRAIN_DELAY, value: `${shutdown.drainDelay}s` }, { name: SHUTDOWN_TIMEOUT, value: `${shutdown.shutdownTimeout}s` });
   }
   const taken = new Set(env.map((e) => e.name));
-  const claim = (prop: string, name: string, value: any) => {
+  const claim = (prop: string, name: string, value: k8s.EnvVar) => {
     checkEnvName(scope, prop, name);
     if (taken.has(name)) {
       throw GantryError.of(scope, prop, name,
@@ -86,8 +88,8 @@ export function renderEnv(
 }
 
 /** One projected source per Secret, items sorted by file name. */
-export function secretSources(scope: IConstruct, files: { [fileName: string]: SecretKeyReference }): any[] {
-  const bySecret = new Map<string, { items: any[]; optional?: boolean }>();
+export function secretSources(scope: IConstruct, files: { [fileName: string]: SecretKeyReference }): k8s.VolumeProjection[] {
+  const bySecret = new Map<string, { items: k8s.KeyToPath[]; optional?: boolean }>();
   const names = Object.keys(files).sort();
   if (names.length === 0) {
     throw GantryError.of(scope, 'secretFiles', '{}', 'is empty', 'leave \'secretFiles\' out, or give at least one file');
@@ -98,14 +100,14 @@ export function secretSources(scope: IConstruct, files: { [fileName: string]: Se
       throw GantryError.of(scope, prop, file, 'is not a valid file name (letters, digits, \'-\', \'_\' and \'.\')', 'use a name such as \'db-password\'');
     }
     const ref = secretKeyRef(scope, prop, files[file]);
-    const source = bySecret.get(ref.name) ?? { items: [] as any[], optional: ref.optional };
+    const source = bySecret.get(ref.name) ?? { items: [], optional: ref.optional };
     source.items.push({ key: ref.key, path: file });
     bySecret.set(ref.name, source);
   }
   return [...bySecret.entries()].map(([name, s]) => ({ secret: { name, items: s.items, optional: s.optional } }));
 }
 
-function secretKeyRef(scope: IConstruct, prop: string, ref: SecretKeyReference): any {
+function secretKeyRef(scope: IConstruct, prop: string, ref: SecretKeyReference): k8s.SecretKeySelector & { name: string } {
   if (ref === undefined || ref === null || typeof ref !== 'object') {
     throw GantryError.of(scope, prop, ref, 'is not a Secret reference', 'use { secretName: \'orders-db\', key: \'password\' }');
   }

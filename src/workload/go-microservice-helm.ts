@@ -1,26 +1,26 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { DisruptionBudget } from './disruption-budget';
+import { PodTemplate } from './pod-template';
+import { ServiceValues } from './service-values';
 import { HpaPolicy } from '../autoscaling/hpa-policy';
 import { ImageReference } from '../core/image';
-import { ValueRegistry } from '../helm/registry';
+import { RecommendedLabels as L } from '../core/labels';
 import {
-  appendListHook, blockHook, mergeMapHook, optionalMapFieldHook, scalarHook, structuredHook, valuesRef,
+  appendListHook, blockHook, mergeMapHook, optionalMapFieldHook, scalarHook, structuredHook,
 } from '../helm/template-hooks';
 
-// The Helm values of one GoMicroservice, grouped under its values key, and where they go in its objects.
+// The Helm values of one GoMicroservice, in the order values.yaml lists them, and where they go in its objects. The
+// JSON pointers come from the parts that build the objects (PodTemplate, DisruptionBudget).
 
 /** What the service's values are made from. */
 export interface ServiceHelmState {
-  readonly owner: IConstruct;
-  readonly group: string;
   readonly image: ImageReference;
   readonly replicas: number;
   readonly hpa?: HpaPolicy;
   readonly deployment: ApiObject;
-  readonly podDisruptionBudget?: ApiObject;
-  readonly derivedDisruptionBudget: boolean;
+  readonly podTemplate: PodTemplate;
+  readonly disruptionBudget?: DisruptionBudget;
   readonly networkPolicy?: ApiObject;
-  readonly hasPodAnnotations: boolean;
   /** The `app.kubernetes.io/version` label, if the service has one. */
   readonly version?: string;
   /** Every object of the service. */
@@ -29,64 +29,33 @@ export interface ServiceHelmState {
   readonly monitoring: ApiObject[];
 }
 
-const CONTAINER = '/spec/template/spec/containers/0';
 const QUANTITY = { type: ['string', 'number'] };
 const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } };
 
-export function declareServiceValues(registry: ValueRegistry, s: ServiceHelmState): void {
-  const ref = (...keys: string[]) => valuesRef([s.group, ...keys]);
-  const declare = (keys: string[], schema: any, defaultValue?: any, pointer?: string) => registry.declare(s.owner, {
-    path: [s.group, ...keys], schema, defaultValue, defaultFrom: pointer ? { apiObject: s.deployment, pointer } : undefined,
-  });
+export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): void {
   const d = s.deployment;
+  const container = s.podTemplate.containerPointer;
+  const pod = PodTemplate.POINTER;
 
-  declare(['image', 'repository'], { type: 'string', minLength: 1, description: 'Image repository, without tag or digest' }, s.image.repository);
-  declare(['image', 'tag'], { type: 'string', not: { const: 'latest' }, description: 'Image tag; empty when the digest pins the image' }, s.image.tag ?? '');
-  declare(['image', 'digest'], { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$', description: 'Image digest (sha256:...), or empty' }, s.image.digest ?? '');
-  registry.hook(d, scalarHook(`${CONTAINER}/image`, `include "gantry.image" ${ref('image')} | quote`));
+  v.declare(['image', 'repository'], { type: 'string', minLength: 1, description: 'Image repository, without tag or digest' }, s.image.repository);
+  v.declare(['image', 'tag'], { type: 'string', not: { const: 'latest' }, description: 'Image tag; empty when the digest pins the image' }, s.image.tag ?? '');
+  v.declare(['image', 'digest'], { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$', description: 'Image digest (sha256:...), or empty' }, s.image.digest ?? '');
+  v.hook(d, scalarHook(`${container}/image`, `include "gantry.image" ${v.ref('image')} | quote`));
 
   if (s.version !== undefined) {
     // Its own value, so that a new image tag changes only the image, and environments can say which version they run.
-    declare(['version'], { type: 'string', maxLength: 63, description: 'The app.kubernetes.io/version label' }, s.version);
-    const label = '/metadata/labels/app.kubernetes.io~1version';
-    for (const o of s.objects) registry.hook(o, scalarHook(label, `${ref('version')} | quote`));
-    registry.hook(d, scalarHook(`/spec/template${label}`, `${ref('version')} | quote`));
+    v.declare(['version'], { type: 'string', maxLength: 63, description: 'The app.kubernetes.io/version label' }, s.version);
+    const label = `/metadata/labels/${L.VERSION.replace('/', '~1')}`;
+    for (const o of s.objects) v.hook(o, scalarHook(label, `${v.ref('version')} | quote`));
+    v.hook(d, scalarHook(`${pod}${label}`, `${v.ref('version')} | quote`));
   }
 
-  declare(['replicas'], { type: 'integer', minimum: 1, description: s.hpa ? 'Pods when autoscaling is disabled' : 'Pods' },
+  v.declare(['replicas'], { type: 'integer', minimum: 1, description: s.hpa ? 'Pods when autoscaling is disabled' : 'Pods' },
     s.hpa ? s.hpa.minReplicas : s.replicas);
-  if (s.hpa) {
-    const hpa = s.hpa.apiObject;
-    const enabled = ref('autoscaling', 'enabled');
-    declare(['autoscaling', 'enabled'], { type: 'boolean', description: 'Scale with a HorizontalPodAutoscaler' }, true);
-    declare(['autoscaling', 'minReplicas'], { type: 'integer', minimum: 1 }, s.hpa.minReplicas);
-    declare(['autoscaling', 'maxReplicas'], { type: 'integer', minimum: 1 }, s.hpa.maxReplicas);
-    registry.condition(hpa, enabled);
-    registry.hook(hpa, scalarHook('/spec/minReplicas', ref('autoscaling', 'minReplicas')));
-    registry.hook(hpa, scalarHook('/spec/maxReplicas', ref('autoscaling', 'maxReplicas')));
-    registry.hook(hpa, blockHook('/spec', [], (indent) => [
-      `${indent}{{- if gt (int ${ref('autoscaling', 'minReplicas')}) (int ${ref('autoscaling', 'maxReplicas')}) }}`,
-      `${indent}{{- fail "${s.group}.autoscaling.minReplicas is greater than maxReplicas" }}`,
-      `${indent}{{- end }}`,
-    ]));
-    for (const [resource, key] of [['cpu', 'cpuUtilization'], ['memory', 'memoryUtilization']]) {
-      const index = s.hpa._metricIndex(resource);
-      if (index === undefined) continue;
-      declare(['autoscaling', key], { type: 'integer', minimum: 1, maximum: 500, description: `Target average ${resource} utilization, percent of the request` },
-        s.hpa._utilization(resource));
-      registry.hook(hpa, scalarHook(`/spec/metrics/${index}/resource/target/averageUtilization`, ref('autoscaling', key)));
-    }
-    // With the HPA off, the Deployment takes its replica count back.
-    registry.hook(d, blockHook('/spec', ['replicas'], (indent) => [
-      `${indent}{{- if not ${enabled} }}`,
-      `${indent}replicas: {{ ${ref('replicas')} }}`,
-      `${indent}{{- end }}`,
-    ]));
-  } else {
-    registry.hook(d, scalarHook('/spec/replicas', ref('replicas')));
-  }
+  if (s.hpa) declareAutoscalingValues(v, s.hpa, d);
+  else v.hook(d, scalarHook('/spec/replicas', v.ref('replicas')));
 
-  declare(['resources'], {
+  v.declare(['resources'], {
     type: 'object',
     additionalProperties: false,
     properties: {
@@ -94,10 +63,10 @@ export function declareServiceValues(registry: ValueRegistry, s: ServiceHelmStat
       limits: { type: 'object', additionalProperties: QUANTITY },
     },
     description: 'Container requests and limits; GOMAXPROCS and GOMEMLIMIT follow the limits',
-  }, undefined, `${CONTAINER}/resources`);
-  registry.hook(d, structuredHook(`${CONTAINER}/resources`, ref('resources')));
+  }, undefined, { apiObject: d, pointer: `${container}/resources` });
+  v.hook(d, structuredHook(`${container}/resources`, v.ref('resources')));
 
-  declare(['extraEnv'], {
+  v.declare(['extraEnv'], {
     type: 'array',
     items: {
       type: 'object',
@@ -107,43 +76,61 @@ export function declareServiceValues(registry: ValueRegistry, s: ServiceHelmStat
     },
     description: 'Environment variables added after those the chart defines',
   }, []);
-  registry.hook(d, appendListHook(`${CONTAINER}/env`, ref('extraEnv')));
+  v.hook(d, appendListHook(`${container}/env`, v.ref('extraEnv')));
 
-  declare(['podAnnotations'], { ...STRING_MAP, description: 'Annotations added to the pods' }, {});
-  registry.hook(d, s.hasPodAnnotations
-    ? mergeMapHook('/spec/template/metadata/annotations', ref('podAnnotations'))
-    : optionalMapFieldHook('/spec/template/metadata', 'annotations', ref('podAnnotations')));
-  declare(['nodeSelector'], STRING_MAP, {});
-  registry.hook(d, optionalMapFieldHook('/spec/template/spec', 'nodeSelector', ref('nodeSelector')));
-  declare(['tolerations'], { type: 'array', items: { type: 'object' } }, []);
-  registry.hook(d, optionalMapFieldHook('/spec/template/spec', 'tolerations', ref('tolerations')));
-  declare(['affinity'], { type: 'object' }, {});
-  registry.hook(d, optionalMapFieldHook('/spec/template/spec', 'affinity', ref('affinity')));
+  v.declare(['podAnnotations'], { ...STRING_MAP, description: 'Annotations added to the pods' }, {});
+  v.hook(d, s.podTemplate.hasAnnotations
+    ? mergeMapHook(`${pod}/metadata/annotations`, v.ref('podAnnotations'))
+    : optionalMapFieldHook(`${pod}/metadata`, 'annotations', v.ref('podAnnotations')));
+  v.declare(['nodeSelector'], STRING_MAP, {});
+  v.hook(d, optionalMapFieldHook(`${pod}/spec`, 'nodeSelector', v.ref('nodeSelector')));
+  v.declare(['tolerations'], { type: 'array', items: { type: 'object' } }, []);
+  v.hook(d, optionalMapFieldHook(`${pod}/spec`, 'tolerations', v.ref('tolerations')));
+  v.declare(['affinity'], { type: 'object' }, {});
+  v.hook(d, optionalMapFieldHook(`${pod}/spec`, 'affinity', v.ref('affinity')));
 
-  if (s.podDisruptionBudget) {
-    declare(['disruptionBudget', 'enabled'], { type: 'boolean' }, true);
-    registry.condition(s.podDisruptionBudget, ref('disruptionBudget', 'enabled'));
-    if (s.derivedDisruptionBudget) {
-      // Half the fewest pods, rounded up; one pod gets maxUnavailable 1 (as GoMicroservice derives it).
-      const minPods = s.hpa
-        ? `(ternary ${ref('autoscaling', 'minReplicas')} ${ref('replicas')} ${ref('autoscaling', 'enabled')})`
-        : ref('replicas');
-      registry.hook(s.podDisruptionBudget, blockHook('/spec', ['minAvailable', 'maxUnavailable'], (indent) => [
-        `${indent}{{- $minPods := int ${minPods} }}`,
-        `${indent}{{- if le $minPods 1 }}`,
-        `${indent}maxUnavailable: 1`,
-        `${indent}{{- else }}`,
-        `${indent}minAvailable: {{ div (add $minPods 1) 2 }}`,
-        `${indent}{{- end }}`,
-      ]));
-    }
+  if (s.disruptionBudget) {
+    // The fewest pods, as the template sees them: the HPA's minimum while it is on, else the replica count.
+    const minPods = s.hpa
+      ? `(ternary ${v.ref('autoscaling', 'minReplicas')} ${v.ref('replicas')} ${v.ref('autoscaling', 'enabled')})`
+      : v.ref('replicas');
+    s.disruptionBudget.declareValues(v, minPods);
   }
   if (s.monitoring.length > 0) {
-    declare(['monitoring', 'enabled'], { type: 'boolean', description: 'The ServiceMonitor, alert rules and dashboard' }, true);
-    for (const o of s.monitoring) registry.condition(o, ref('monitoring', 'enabled'));
+    v.declare(['monitoring', 'enabled'], { type: 'boolean', description: 'The ServiceMonitor, alert rules and dashboard' }, true);
+    for (const o of s.monitoring) v.condition(o, 'monitoring', 'enabled');
   }
   if (s.networkPolicy) {
-    declare(['networkPolicy', 'enabled'], { type: 'boolean' }, true);
-    registry.condition(s.networkPolicy, ref('networkPolicy', 'enabled'));
+    v.declare(['networkPolicy', 'enabled'], { type: 'boolean' }, true);
+    v.condition(s.networkPolicy, 'networkPolicy', 'enabled');
   }
+}
+
+function declareAutoscalingValues(v: ServiceValues, hpaPolicy: HpaPolicy, d: ApiObject): void {
+  const hpa = hpaPolicy.apiObject;
+  const enabled = v.ref('autoscaling', 'enabled');
+  v.declare(['autoscaling', 'enabled'], { type: 'boolean', description: 'Scale with a HorizontalPodAutoscaler' }, true);
+  v.declare(['autoscaling', 'minReplicas'], { type: 'integer', minimum: 1 }, hpaPolicy.minReplicas);
+  v.declare(['autoscaling', 'maxReplicas'], { type: 'integer', minimum: 1 }, hpaPolicy.maxReplicas);
+  v.condition(hpa, 'autoscaling', 'enabled');
+  v.hook(hpa, scalarHook('/spec/minReplicas', v.ref('autoscaling', 'minReplicas')));
+  v.hook(hpa, scalarHook('/spec/maxReplicas', v.ref('autoscaling', 'maxReplicas')));
+  v.hook(hpa, blockHook('/spec', [], (indent) => [
+    `${indent}{{- if gt (int ${v.ref('autoscaling', 'minReplicas')}) (int ${v.ref('autoscaling', 'maxReplicas')}) }}`,
+    `${indent}{{- fail "${v.group}.autoscaling.minReplicas is greater than maxReplicas" }}`,
+    `${indent}{{- end }}`,
+  ]));
+  for (const [resource, key] of [['cpu', 'cpuUtilization'], ['memory', 'memoryUtilization']]) {
+    const index = hpaPolicy._metricIndex(resource);
+    if (index === undefined) continue;
+    v.declare(['autoscaling', key], { type: 'integer', minimum: 1, maximum: 500, description: `Target average ${resource} utilization, percent of the request` },
+      hpaPolicy._utilization(resource));
+    v.hook(hpa, scalarHook(`/spec/metrics/${index}/resource/target/averageUtilization`, v.ref('autoscaling', key)));
+  }
+  // With the HPA off, the Deployment takes its replica count back.
+  v.hook(d, blockHook('/spec', ['replicas'], (indent) => [
+    `${indent}{{- if not ${enabled} }}`,
+    `${indent}replicas: {{ ${v.ref('replicas')} }}`,
+    `${indent}{{- end }}`,
+  ]));
 }

@@ -4,7 +4,7 @@ import { HealthCheck } from './health-check';
 import { RollingDeployment } from './rolling-deployment';
 import { HpaPolicyOptions } from '../autoscaling/hpa-policy';
 import { IntOrPercent } from '../core/int-or-percent';
-import { IngressPeer } from '../network/ingress-peer';
+import { NetworkPolicyOptions } from '../network/network-policy';
 
 /**
  * A value taken from a key of an existing Secret. Gantry never writes secret data into manifests.
@@ -124,29 +124,6 @@ export interface DisruptionBudgetOptions {
    * @default - derived from the replica count, as above
    */
   readonly minAvailable?: IntOrPercent;
-}
-
-/**
- * The NetworkPolicy of a GoMicroservice: it denies all other ingress to the pods.
- */
-export interface NetworkPolicyOptions {
-  /**
-   * Emit a NetworkPolicy.
-   * @default true
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * Who may reach the HTTP and gRPC ports.
-   * @default [IngressPeer.sameNamespace()]
-   */
-  readonly allowFrom?: IngressPeer[];
-
-  /**
-   * The namespace Prometheus runs in, allowed to reach the metrics port.
-   * @default 'monitoring'
-   */
-  readonly monitoringNamespace?: string;
 }
 
 /**

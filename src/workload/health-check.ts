@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkInt, checkSeconds } from '../core/checks';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 /**
  * Timing and thresholds of a probe.
@@ -116,8 +117,9 @@ export class HealthCheck {
    * @param property the property this check was given as, for error messages
    * @param probe which probe this check is used for
    * @param ports container port names by number, to resolve and check the port
+   * @internal
    */
-  public bind(scope: IConstruct, property: string, probe: ProbeKind, ports: { [name: string]: number }): any {
+  public _bind(scope: IConstruct, property: string, probe: ProbeKind, ports: { [name: string]: number }): k8s.Probe {
     const d = DEFAULTS[probe];
     const seconds = (x: Duration | undefined, fallback: number, name: string, min: number) =>
       checkSeconds(scope, `${property}.${name}`, x ?? Duration.seconds(fallback), min, 3600);
@@ -143,18 +145,17 @@ export class HealthCheck {
         this.kind === 'grpc' ? 'set \'grpcPort\' on the service, or use HealthCheck.http()' : `use one of: ${known}`);
     }
 
-    const timing: any = { initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, successThreshold };
-    if (initialDelaySeconds === 0) delete timing.initialDelaySeconds;
+    const timing: k8s.Probe = {
+      initialDelaySeconds: initialDelaySeconds === 0 ? undefined : initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, successThreshold,
+    };
     if (this.kind === 'grpc') {
       // The gRPC probe takes a port number only (no name): resolve it here.
-      const grpc: any = { port: ports[this.portName] };
-      if (this.grpcService) grpc.service = this.grpcService;
-      return { grpc, ...timing };
+      return { grpc: { port: ports[this.portName], service: this.grpcService || undefined }, ...timing };
     }
     if (!this.path || !this.path.startsWith('/') || /\s/.test(this.path)) {
       throw GantryError.of(scope, `${property}.path`, this.path,
         'is not an HTTP path', 'use a path starting with \'/\', such as \'/healthz\'');
     }
-    return { httpGet: { path: this.path, port: this.portName, scheme: 'HTTP' }, ...timing };
+    return { httpGet: { path: this.path, port: k8s.IntOrString.fromString(this.portName), scheme: 'HTTP' }, ...timing };
   }
 }

@@ -1,15 +1,12 @@
-import { IConstruct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
 import { TopologySpreadOptions } from './go-microservice-props';
-import { checkNamespace } from '../core/checks';
-import { GantryError } from '../errors';
-import { IngressPeer } from '../network/ingress-peer';
 
-// Where a GoMicroservice's pods run and who may reach them: topology spread and the NetworkPolicy spec.
+// Where a GoMicroservice's pods run.
 
 /** Spread over zones and nodes, counting only pods of the same ReplicaSet. */
-export function topologySpread(options: TopologySpreadOptions | undefined, selectorLabels: { [key: string]: string }): any[] | undefined {
+export function topologySpread(options: TopologySpreadOptions | undefined, selectorLabels: { [key: string]: string }): k8s.TopologySpreadConstraint[] | undefined {
   const t = options ?? {};
-  const constraint = (topologyKey: string) => ({
+  const constraint = (topologyKey: string): k8s.TopologySpreadConstraint => ({
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable: t.strict ? 'DoNotSchedule' : 'ScheduleAnyway',
@@ -21,27 +18,4 @@ export function topologySpread(options: TopologySpreadOptions | undefined, selec
   if (t.acrossZones ?? true) out.push(constraint('topology.kubernetes.io/zone'));
   if (t.acrossNodes ?? true) out.push(constraint('kubernetes.io/hostname'));
   return out.length > 0 ? out : undefined;
-}
-
-/** Deny other ingress; let `allowFrom` reach the service ports and the monitoring namespace the metrics port. */
-export function networkPolicySpec(
-  scope: IConstruct, selectorLabels: { [key: string]: string }, ports: { [name: string]: number }, metricsPortName: string,
-  allowFrom: IngressPeer[] | undefined, monitoringNamespace: string | undefined,
-): any {
-  const monitoring = monitoringNamespace ?? 'monitoring';
-  checkNamespace(scope, 'networkPolicy.monitoringNamespace', monitoring);
-  const peers = allowFrom ?? [IngressPeer.sameNamespace()];
-  if (peers.length === 0) {
-    throw GantryError.of(scope, 'networkPolicy.allowFrom', '[]', 'allows no one, so the service cannot be reached',
-      'list who may connect, such as [IngressPeer.namespace(\'ingress-nginx\')], or set \'networkPolicy.enabled\' to false');
-  }
-  const servicePorts = Object.keys(ports).filter((p) => p !== metricsPortName).map((port) => ({ port, protocol: 'TCP' }));
-  return {
-    podSelector: { matchLabels: { ...selectorLabels } },
-    policyTypes: ['Ingress'],
-    ingress: [
-      { from: peers.map((p) => p.toJson()), ports: servicePorts },
-      { from: [IngressPeer.namespace(monitoring).toJson()], ports: [{ port: metricsPortName, protocol: 'TCP' }] },
-    ],
-  };
 }

@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkInt, checkSeconds } from '../core/checks';
 import { IntOrPercent } from '../core/int-or-percent';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 /**
  * Settings every rollout strategy shares.
@@ -95,8 +96,9 @@ export class RollingDeployment {
   /**
    * Checks the settings for the workload `scope` and returns the Deployment spec fields they set.
    * Called by the workload that uses this strategy; errors name that workload.
+   * @internal
    */
-  public bind(scope: IConstruct): RolloutSpec {
+  public _bind(scope: IConstruct): RolloutSpec {
     const minReadySeconds = checkSeconds(scope, 'strategy.minReady', this.minReady, 0, 3600);
     const progressDeadlineSeconds = checkSeconds(scope, 'strategy.progressDeadline', this.progressDeadline, 1, 86400);
     if (progressDeadlineSeconds <= minReadySeconds) {
@@ -126,21 +128,10 @@ export class RollingDeployment {
       revisionHistoryLimit: this.revisionHistoryLimit,
       strategy: this.type === 'Recreate'
         ? { type: 'Recreate' }
-        : { type: 'RollingUpdate', rollingUpdate: { maxSurge: this.maxSurge!.toJson(), maxUnavailable: this.maxUnavailable!.toJson() } },
+        : { type: 'RollingUpdate', rollingUpdate: { maxSurge: this.maxSurge!._toKube(), maxUnavailable: this.maxUnavailable!._toKube() } },
     };
   }
 }
 
-/**
- * The Deployment spec fields a `RollingDeployment` sets.
- */
-export interface RolloutSpec {
-  /** `spec.minReadySeconds` */
-  readonly minReadySeconds: number;
-  /** `spec.progressDeadlineSeconds` */
-  readonly progressDeadlineSeconds: number;
-  /** `spec.revisionHistoryLimit` */
-  readonly revisionHistoryLimit: number;
-  /** `spec.strategy`, as Kubernetes JSON. */
-  readonly strategy: any;
-}
+/** The Deployment spec fields a `RollingDeployment` sets. */
+export type RolloutSpec = Required<Pick<k8s.DeploymentSpec, 'minReadySeconds' | 'progressDeadlineSeconds' | 'revisionHistoryLimit' | 'strategy'>>;

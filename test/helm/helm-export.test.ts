@@ -290,14 +290,14 @@ describe('HelmValues.expose', () => {
       error = e;
     }
     expect(GantryErrors.isGantryError(error)).toBe(true);
-    expect(error.message).toBe("ApiObject 'c/orders/Deployment': 'values.orders.priority' (/spec/template/spec/priorityClassName) points to no field of the synthesized object; give the pointer of a field the object has");
+    expect(error.message).toBe("KubeDeployment 'c/orders/Deployment': 'values.orders.priority' (/spec/template/spec/priorityClassName) points to no field of the synthesized object; give the pointer of a field the object has");
   });
 
   test.each([
     ['a key with spaces', { key: 'orders.log level', field: '/spec/type' },
-      "ApiObject 'c/orders/Service': 'key' (orders.log level) is not a values key (names of letters, digits, '_' and '-', separated by dots); use a key such as 'orders.priorityClassName'"],
+      "KubeService 'c/orders/Service': 'key' (orders.log level) is not a values key (names of letters, digits, '_' and '-', separated by dots); use a key such as 'orders.priorityClassName'"],
     ['a field that is not a pointer', { key: 'orders.type', field: 'spec.type' },
-      "ApiObject 'c/orders/Service': 'field' (spec.type) is not a JSON pointer; use a pointer such as '/spec/template/spec/priorityClassName'"],
+      "KubeService 'c/orders/Service': 'field' (spec.type) is not a JSON pointer; use a pointer such as '/spec/template/spec/priorityClassName'"],
     ['a key that a service already declares', { key: 'orders.replicas', field: '/spec/type' },
       "GoMicroservice 'c/orders': 'values' (orders.replicas) is declared twice, here and by c/orders/Service; expose one of them under another key"],
   ] as [string, { key: string; field: string }, string][])('fails when given %s', (_what, { key, field }, message) => {
@@ -356,7 +356,7 @@ describe('HelmExport: one chart, a values file per environment', () => {
   });
 
   test('fails when an environment differs in a way no value expresses, and says where', () => {
-    const app2 = Testing.app();
+    const app2 = new GantryApp({ outdir: tmp('gantry-app-') });
     const envs = shopEnvironments(app2);
     envs.forEach(buildShopWithoutMonitoring);
     const odd = new Environment(app2, 'odd', { namespace: 'shop-odd', cluster: ArgoCluster.inCluster(), services: { payments: { env: { DEBUG: '1' } } } });

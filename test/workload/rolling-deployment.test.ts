@@ -38,8 +38,8 @@ describe('RollingDeployment', () => {
 
   test('defaults keep full capacity during a rollout', () => {
     const d = RollingDeployment.rollingUpdate();
-    expect(d.maxUnavailable!.toJson()).toBe(0);
-    expect(d.maxSurge!.toJson()).toBe('25%');
+    expect(d.maxUnavailable!.toString()).toBe('0');
+    expect(d.maxSurge!.toString()).toBe('25%');
     expect(d.maxSurge!.pods(3, true)).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 
 // `GantryError` extends `Error`, which jsii cannot model, so it is not re-exported from the package's index (which jsii
-// compiles); TypeScript users import it from 'cdk8s-gantry/lib/errors', every language can use `GantryErrors`.
+// compiles); TypeScript users import it from 'cdk8s-gantry/lib/core/errors', every language can use `GantryErrors`.
 
 /**
  * The one error type Gantry throws for invalid input.

@@ -24,8 +24,11 @@ export class ArgoCluster {
     public readonly name?: string,
   ) {}
 
-  /** `server: ...` or `name: ...`, as Argo CD's destination takes it. */
-  public toDestination(namespace: string): any {
+  /**
+   * `server: ...` or `name: ...`, as Argo CD's destination takes it.
+   * @internal
+   */
+  public _toDestination(namespace: string): any {
     return this.server !== undefined ? { server: this.server, namespace } : { name: this.name, namespace };
   }
 

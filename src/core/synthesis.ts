@@ -1,6 +1,6 @@
 import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { GantryError } from '../errors';
+import { GantryError } from './errors';
 
 // Synthesis steps shared by GantryApp and the Helm export. Not part of the jsii API (free functions).
 

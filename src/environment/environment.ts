@@ -1,8 +1,9 @@
 import { ContainerResources } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoCluster } from './argo-cluster';
+import { writesEnvironmentFolders } from './output-folders';
 import { checkDns1035, checkNamespace } from '../core/checks';
-import { GantryError } from '../errors';
+import { GantryError } from '../core/errors';
 
 /**
  * What one environment changes in one service. Everything left out keeps the service's own definition.
@@ -147,7 +148,7 @@ export class Environment extends Construct {
     this.revision = props.revision;
     this.overrides = { ...props.services };
     this.settings = { ...props.settings };
-    this.node.addValidation({ validate: () => this.validateOverrides() });
+    this.node.addValidation({ validate: () => [...this.validateApp(), ...this.validateOverrides()] });
   }
 
   /** A free-form setting, or `defaultValue` when the environment does not set it. */
@@ -157,10 +158,23 @@ export class Environment extends Construct {
 
   /**
    * The overrides of service `serviceName`, marking them used. Called by the services themselves.
+   * @internal
    */
-  public overridesFor(serviceName: string): ServiceOverrides | undefined {
+  public _overridesFor(serviceName: string): ServiceOverrides | undefined {
     this.claimed.add(serviceName);
     return this.overrides[serviceName];
+  }
+
+  /**
+   * The environment's Argo CD Application syncs `<outdir>/<name>/`, which only GantryApp writes: cdk8s's App would put
+   * every environment's charts side by side in `<outdir>/`, and Argo CD would prune the environment empty.
+   */
+  private validateApp(): string[] {
+    if (writesEnvironmentFolders(this)) return [];
+    const app = this.node.root.constructor?.name ?? 'App';
+    return [GantryError.format(this, 'scope', app,
+      `is not a GantryApp, so the environment's charts would not be written to their own folder (${this.name}/) where its Argo CD Application looks`,
+      'create the app with new GantryApp() in place of new App()')];
   }
 
   private validateOverrides(): string[] {

@@ -1,0 +1,119 @@
+import { MetricNames } from './metric-names';
+
+// One source for every PromQL expression about a service: the alerts, the SLO rules and the dashboard ask this factory,
+// each with its own window ('5m' in a rule, '$__rate_interval' on a dashboard), so what pages and what is graphed is
+// the same query.
+
+/** MetricNames with every default filled in. */
+export type ResolvedMetricNames = Required<MetricNames>;
+
+export function resolveMetricNames(names: MetricNames = {}): ResolvedMetricNames {
+  return {
+    requestsTotal: names.requestsTotal ?? 'http_requests_total',
+    requestDurationSeconds: names.requestDurationSeconds ?? 'http_request_duration_seconds',
+    codeLabel: names.codeLabel ?? 'code',
+    goroutines: names.goroutines ?? 'go_goroutines',
+    gcDurationSeconds: names.gcDurationSeconds ?? 'go_gc_duration_seconds',
+    heapInuseBytes: names.heapInuseBytes ?? 'go_memstats_heap_inuse_bytes',
+  };
+}
+
+/** Who the expressions are about: label matchers for each source of metrics. */
+export interface Target {
+  readonly service: string;
+  readonly namespace?: string;
+  readonly deployment: string;
+  readonly container: string;
+  readonly hpa?: string;
+}
+
+export class Signals {
+  constructor(public readonly names: ResolvedMetricNames, public readonly target: Target) {}
+
+  /** Series scraped from the service's own metrics port (prometheus-operator sets `job` to the Service name). */
+  public http(...extra: string[]): string {
+    return matchers([`job="${this.target.service}"`, this.ns(), ...extra]);
+  }
+
+  /** cAdvisor and kube-state-metrics series of the service's containers. */
+  public pods(...extra: string[]): string {
+    const t = this.target;
+    return matchers([this.ns(), `pod=~"${t.deployment}-[a-z0-9]+-[a-z0-9]+"`, `container="${t.container}"`, ...extra]);
+  }
+
+  /** kube-state-metrics series of the Deployment. */
+  public deployment(...extra: string[]): string {
+    return matchers([this.ns(), `deployment="${this.target.deployment}"`, ...extra]);
+  }
+
+  /** kube-state-metrics series of the HPA. */
+  public hpa(): string {
+    return matchers([this.ns(), `horizontalpodautoscaler="${this.target.hpa}"`]);
+  }
+
+  /** Requests per second over `window`, summed (or by the labels `by`), as of `offset` ago. */
+  public requestRate(window: string, options: { by?: string; offset?: string } = {}): string {
+    const at = options.offset ? ` offset ${options.offset}` : '';
+    return `${options.by ? `sum by (${options.by}) ` : 'sum'}(rate(${this.names.requestsTotal}${this.http()}[${window}]${at}))`;
+  }
+
+  /** Share of requests answered with 5xx. */
+  public errorRatio(window: string): string {
+    const m = this.names;
+    return `sum(rate(${m.requestsTotal}${this.http(`${m.codeLabel}=~"5.."`)}[${window}])) / ${this.requestRate(window)}`;
+  }
+
+  /** Share of requests slower than `le` seconds (a bucket boundary of the duration histogram). */
+  public slowRatio(window: string, le: string): string {
+    const m = this.names;
+    return `1 - (sum(rate(${m.requestDurationSeconds}_bucket${this.http(`le="${le}"`)}[${window}])) / sum(rate(${m.requestDurationSeconds}_count${this.http()}[${window}])))`;
+  }
+
+  /** The `q` quantile of the request duration, in seconds. */
+  public latencyQuantile(q: string, window: string): string {
+    return `histogram_quantile(${q}, sum by (le) (rate(${this.names.requestDurationSeconds}_bucket${this.http()}[${window}])))`;
+  }
+
+  /** CPU use per pod, as a share of its limit. */
+  public cpuOfLimit(window: string): string {
+    return `sum by (pod) (rate(container_cpu_usage_seconds_total${this.pods()}[${window}])) / ${this.limit('cpu')}`;
+  }
+
+  /** Working set per pod, as a share of its memory limit. */
+  public memoryOfLimit(): string {
+    return `sum by (pod) (container_memory_working_set_bytes${this.pods()}) / ${this.limit('memory')}`;
+  }
+
+  /** Share of CPU periods throttled, per pod. */
+  public cpuThrottling(window: string): string {
+    return `sum by (pod) (rate(container_cpu_cfs_throttled_periods_total${this.pods()}[${window}])) / sum by (pod) (rate(container_cpu_cfs_periods_total${this.pods()}[${window}]))`;
+  }
+
+  /** Goroutines per pod, now or `offset` ago. */
+  public goroutines(offset?: string): string {
+    return `sum by (pod) (${this.names.goroutines}${this.http()}${offset ? ` offset ${offset}` : ''})`;
+  }
+
+  /** Share of time in stop-the-world GC pauses, per pod. */
+  public gcPauseRatio(window: string): string {
+    return `sum by (pod) (rate(${this.names.gcDurationSeconds}_sum${this.http()}[${window}]))`;
+  }
+
+  /** Go heap in use per pod, as a share of the memory limit (which GOMEMLIMIT follows). */
+  public heapOfLimit(): string {
+    return `sum by (pod) (${this.names.heapInuseBytes}${this.http()}) / ${this.limit('memory')}`;
+  }
+
+  private limit(resource: string): string {
+    return `sum by (pod) (kube_pod_container_resource_limits${this.pods(`resource="${resource}"`)})`;
+  }
+
+  private ns(): string | undefined {
+    return this.target.namespace ? `namespace="${this.target.namespace}"` : undefined;
+  }
+}
+
+/** `{a, b}` from the matchers given. */
+export function matchers(pairs: (string | undefined)[]): string {
+  return `{${pairs.filter((p) => p !== undefined).join(', ')}}`;
+}

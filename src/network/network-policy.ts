@@ -1,0 +1,58 @@
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { IngressPeer } from './ingress-peer';
+import { checkNamespace } from '../core/checks';
+import { GantryError } from '../core/errors';
+
+/**
+ * The NetworkPolicy of a GoMicroservice: it denies all other ingress to the pods.
+ */
+export interface NetworkPolicyOptions {
+  /**
+   * Emit a NetworkPolicy.
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Who may reach the HTTP and gRPC ports.
+   * @default [IngressPeer.sameNamespace()]
+   */
+  readonly allowFrom?: IngressPeer[];
+
+  /**
+   * The namespace Prometheus runs in, allowed to reach the metrics port.
+   * @default 'monitoring'
+   */
+  readonly monitoringNamespace?: string;
+}
+
+/** The pods a NetworkPolicy protects: their labels, their ports by name, and which port serves metrics. */
+export interface PolicyTarget {
+  readonly selectorLabels: { [key: string]: string };
+  readonly ports: { [name: string]: number };
+  readonly metricsPortName: string;
+}
+
+/**
+ * An ingress-only NetworkPolicy spec: `allowFrom` may reach the service ports and the monitoring namespace the metrics
+ * port; nothing else gets in. Errors name `scope` and the `networkPolicy.*` property.
+ */
+export function networkPolicySpec(scope: IConstruct, target: PolicyTarget, options: NetworkPolicyOptions): k8s.NetworkPolicySpec {
+  const monitoring = options.monitoringNamespace ?? 'monitoring';
+  checkNamespace(scope, 'networkPolicy.monitoringNamespace', monitoring);
+  const peers = options.allowFrom ?? [IngressPeer.sameNamespace()];
+  if (peers.length === 0) {
+    throw GantryError.of(scope, 'networkPolicy.allowFrom', '[]', 'allows no one, so the service cannot be reached',
+      'list who may connect, such as [IngressPeer.namespace(\'ingress-nginx\')], or set \'networkPolicy.enabled\' to false');
+  }
+  const port = (name: string): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromString(name), protocol: 'TCP' });
+  return {
+    podSelector: { matchLabels: { ...target.selectorLabels } },
+    policyTypes: ['Ingress'],
+    ingress: [
+      { from: peers.map((p) => p._toKube()), ports: Object.keys(target.ports).filter((p) => p !== target.metricsPortName).map(port) },
+      { from: [IngressPeer.namespace(monitoring)._toKube()], ports: [port(target.metricsPortName)] },
+    ],
+  };
+}

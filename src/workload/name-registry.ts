@@ -1,0 +1,23 @@
+import { IConstruct } from 'constructs';
+import { GantryError } from '../core/errors';
+
+/** Service names in use per namespace, per app: two services that would write the same objects are refused. */
+const NAMES_IN_USE = new WeakMap<IConstruct, Map<string, string>>();
+
+/** Claims `name` in `namespace` for `scope`, or fails naming the construct that has it. */
+export function claimServiceName(scope: IConstruct, name: string, namespace: string | undefined): void {
+  const root = scope.node.root;
+  let names = NAMES_IN_USE.get(root);
+  if (names === undefined) {
+    names = new Map();
+    NAMES_IN_USE.set(root, names);
+  }
+  const key = `${namespace ?? ''}/${name}`;
+  const other = names.get(key);
+  if (other !== undefined) {
+    throw GantryError.of(scope, 'name', name,
+      `is already used by ${other}${namespace ? ` in namespace ${namespace}` : ''}, so both would write the same objects`,
+      'give one of them another \'name\' or \'namespace\'');
+  }
+  names.set(key, scope.node.path);
+}
