@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { QUANTITY } from '../core/quantity';
 import { GantryError } from '../core/errors';
+import { QUANTITY } from '../core/quantity';
 
 /**
  * Options of a metric that HPA averages over the workload's pods.

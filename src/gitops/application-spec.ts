@@ -3,10 +3,10 @@ import { IConstruct } from 'constructs';
 import { ArgoProject } from './argo-project';
 import { ArgoSyncOptions } from './argo-sync';
 import { checkRepoUrl } from './git';
-import { Environment } from '../environment/environment';
 import { checkInt, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { ControllerManagedFields } from '../core/managed-fields';
+import { Environment } from '../environment/environment';
 
 // What an Application and an ApplicationSet's template share: sync policy and ignored differences.
 

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { checkDestination, checkSourceRepo, controllerManagedDifferences, syncPolicy } from './application-spec';
 import { ArgoProject } from './argo-project';
 import { ArgoSyncOptions } from './argo-sync';
-import { Environment } from '../environment/environment';
 import { checkRepoPath, checkRevision } from './git';
 import { checkDns1035 } from '../core/checks';
 import { GantryError } from '../core/errors';
+import { Environment } from '../environment/environment';
 
 /** Where an ApplicationSet takes its environments from. */
 export enum ApplicationSetGenerator {

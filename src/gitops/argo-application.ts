@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { checkDestination, checkSourceRepo, controllerManagedDifferences, syncPolicy } from './application-spec';
 import { ArgoProject } from './argo-project';
 import { ArgoNotification, ArgoSyncOptions } from './argo-sync';
-import { Environment } from '../environment/environment';
 import { checkRepoPath, checkRevision } from './git';
 import { checkDns1035 } from '../core/checks';
+import { Environment } from '../environment/environment';
 
 /**
  * A Helm chart in the repository, with the values files of an environment, as an Application's source.

@@ -1,9 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Environment } from '../environment/environment';
 import { checkRepoUrl } from './git';
 import { checkDns1035, checkNamespace } from '../core/checks';
 import { GantryError } from '../core/errors';
+import { Environment } from '../environment/environment';
 
 /** A Kubernetes kind, by API group, for project allow lists. */
 export interface ResourceKind {

@@ -4,9 +4,9 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
 import { getAt, scalarHook, valuesRef } from './template-hooks';
+import { GantryError } from '../core/errors';
 import { chartObjects, prepareApp } from '../core/synthesis';
 import { toYaml } from '../core/yaml';
-import { GantryError } from '../core/errors';
 import { Environment } from '../environment/environment';
 
 /**

@@ -3,8 +3,8 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { GoMicroserviceProps, SecretKeyReference } from './go-microservice-props';
 import { checkEnvName } from '../core/checks';
-import { cpuMillis, sizeQuantity } from '../core/quantity';
 import { GantryError } from '../core/errors';
+import { cpuMillis, sizeQuantity } from '../core/quantity';
 
 // The container's resources, environment and secret volumes of a GoMicroservice.
 

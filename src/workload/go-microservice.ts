@@ -203,8 +203,11 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
 
     this.node.addValidation({
       validate: () => linkProblems(this, {
-        deployment: this.deployment, service: this.service, podDisruptionBudget: this.podDisruptionBudget,
-        networkPolicy: this.networkPolicy, autoscaler: this._hpa?.apiObject,
+        deployment: this.deployment,
+        service: this.service,
+        podDisruptionBudget: this.podDisruptionBudget,
+        networkPolicy: this.networkPolicy,
+        autoscaler: this._hpa?.apiObject,
       }),
     });
 

@@ -146,7 +146,11 @@ export class HealthCheck {
     }
 
     const timing: k8s.Probe = {
-      initialDelaySeconds: initialDelaySeconds === 0 ? undefined : initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, successThreshold,
+      initialDelaySeconds: initialDelaySeconds === 0 ? undefined : initialDelaySeconds,
+      periodSeconds,
+      timeoutSeconds,
+      failureThreshold,
+      successThreshold,
     };
     if (this.kind === 'grpc') {
       // The gRPC probe takes a port number only (no name): resolve it here.

@@ -4,7 +4,9 @@ import { TopologySpreadOptions } from './go-microservice-props';
 // Where a GoMicroservice's pods run.
 
 /** Spread over zones and nodes, counting only pods of the same ReplicaSet. */
-export function topologySpread(options: TopologySpreadOptions | undefined, selectorLabels: { [key: string]: string }): k8s.TopologySpreadConstraint[] | undefined {
+export function topologySpread(
+  options: TopologySpreadOptions | undefined, selectorLabels: { [key: string]: string },
+): k8s.TopologySpreadConstraint[] | undefined {
   const t = options ?? {};
   const constraint = (topologyKey: string): k8s.TopologySpreadConstraint => ({
     maxSkew: 1,

@@ -54,7 +54,9 @@ export class PodTemplate {
   }
 }
 
-function podLabels(scope: IConstruct, selectorLabels: { [key: string]: string }, labels: { [key: string]: string } | undefined): { [key: string]: string } {
+type Labels = { [key: string]: string };
+
+function podLabels(scope: IConstruct, selectorLabels: Labels, labels: Labels | undefined): Labels {
   for (const key of Object.keys(labels ?? {})) {
     if (key in selectorLabels || key === L.MANAGED_BY) {
       throw GantryError.of(scope, `podLabels.${key}`, labels![key], 'would replace a label Gantry sets and selects pods by',

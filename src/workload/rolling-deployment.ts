@@ -2,8 +2,8 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkInt, checkSeconds } from '../core/checks';
-import { IntOrPercent } from '../core/int-or-percent';
 import { GantryError } from '../core/errors';
+import { IntOrPercent } from '../core/int-or-percent';
 
 /**
  * Settings every rollout strategy shares.
