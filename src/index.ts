@@ -10,44 +10,44 @@ export { ControllerManagedFields } from './core/managed-fields';
 
 // environment
 export { ArgoCluster } from './environment/argo-cluster';
-export { Environment, EnvironmentProps, ServiceOverrides } from './environment/environment';
+export { Environment, type EnvironmentProps, type ServiceOverrides } from './environment/environment';
 
 // helm
-export { HelmChartOptions, HelmExport } from './helm/helm-export';
-export { ExposeValueOptions, HelmValues, ValueType } from './helm/helm-values';
+export { type HelmChartOptions, HelmExport } from './helm/helm-export';
+export { type ExposeValueOptions, HelmValues, ValueType } from './helm/helm-values';
 
 // autoscaling
-export { ExternalMetricOptions, HpaMetric, ObjectMetricOptions, PodsMetricOptions } from './autoscaling/hpa-metric';
-export { HpaPolicy, HpaPolicyOptions, HpaPolicyProps, IScalableWorkload } from './autoscaling/hpa-policy';
-export { ScalingPolicy, ScalingRules, ScalingSelect } from './autoscaling/scaling-rules';
+export { type ExternalMetricOptions, HpaMetric, type ObjectMetricOptions, type PodsMetricOptions } from './autoscaling/hpa-metric';
+export { HpaPolicy, type HpaPolicyOptions, type HpaPolicyProps, type IScalableWorkload } from './autoscaling/hpa-policy';
+export { ScalingPolicy, type ScalingRules, ScalingSelect } from './autoscaling/scaling-rules';
 
 // network
 export { IngressPeer } from './network/ingress-peer';
-export { NetworkPolicyOptions } from './network/network-policy';
+export { type NetworkPolicyOptions } from './network/network-policy';
 
 // monitoring
-export { AlertOptions, AlertPresets, AlertSeverity } from './monitoring/alert-options';
-export { MetricNames } from './monitoring/metric-names';
+export { type AlertOptions, type AlertPresets, AlertSeverity } from './monitoring/alert-options';
+export { type MetricNames } from './monitoring/metric-names';
 export {
-  AvailabilityObjective, IMonitorable, LatencyObjective, PrometheusMonitor, PrometheusMonitorOptions, PrometheusMonitorProps,
-  Relabeling, ScrapeTarget,
+  type AvailabilityObjective, type IMonitorable, type LatencyObjective, PrometheusMonitor, type PrometheusMonitorOptions,
+  type PrometheusMonitorProps, type Relabeling, ScrapeTarget,
 } from './monitoring/prometheus-monitor';
 
 // workload
-export { GoMicroservice, IGoMicroservice } from './workload/go-microservice';
+export { GoMicroservice, type IGoMicroservice } from './workload/go-microservice';
 export {
-  DisruptionBudgetOptions, GoMicroserviceProps, GracefulShutdownOptions, HealthChecks, SecretKeyReference, SecurityOptions,
-  TopologySpreadOptions,
+  type DisruptionBudgetOptions, type GoMicroserviceProps, type GracefulShutdownOptions, type HealthChecks, type SecretKeyReference,
+  type SecurityOptions, type TopologySpreadOptions,
 } from './workload/go-microservice-props';
-export { GrpcHealthCheckOptions, HealthCheck, HealthCheckOptions, HttpHealthCheckOptions, ProbeKind } from './workload/health-check';
-export { RollingDeployment, RollingUpdateOptions, RolloutOptions } from './workload/rolling-deployment';
+export { type GrpcHealthCheckOptions, HealthCheck, type HealthCheckOptions, type HttpHealthCheckOptions, ProbeKind } from './workload/health-check';
+export { RollingDeployment, type RollingUpdateOptions, type RolloutOptions } from './workload/rolling-deployment';
 
 // gitops
-export { ArgoAppOfApps, ArgoAppOfAppsProps } from './gitops/argo-app-of-apps';
-export { ArgoApplication, ArgoApplicationProps, ArgoHelmSource } from './gitops/argo-application';
-export { ApplicationSetGenerator, ArgoApplicationSet, ArgoApplicationSetProps } from './gitops/argo-application-set';
-export { ArgoProject, ArgoProjectProps, ResourceKind } from './gitops/argo-project';
-export { ArgoNotification, ArgoSyncOptions } from './gitops/argo-sync';
+export { ArgoAppOfApps, type ArgoAppOfAppsProps } from './gitops/argo-app-of-apps';
+export { ArgoApplication, type ArgoApplicationProps, type ArgoHelmSource } from './gitops/argo-application';
+export { ApplicationSetGenerator, ArgoApplicationSet, type ArgoApplicationSetProps } from './gitops/argo-application-set';
+export { ArgoProject, type ArgoProjectProps, type ResourceKind } from './gitops/argo-project';
+export { ArgoNotification, type ArgoSyncOptions } from './gitops/argo-sync';
 
 // app
 export { GantryApp } from './app/gantry-app';

@@ -5,6 +5,7 @@ import { HpaMetric } from './hpa-metric';
 import { renderScalingRules, SCALE_DOWN_DEFAULTS, SCALE_UP_DEFAULTS, ScalingRules } from './scaling-rules';
 import { checkInt } from '../core/checks';
 import { GantryError } from '../core/errors';
+import { KubeHorizontalPodAutoscalerV2 } from '../core/kube';
 
 /**
  * A workload an HpaPolicy can scale.
@@ -152,7 +153,7 @@ export class HpaPolicy extends Construct {
     };
 
     const target = props.target;
-    this.apiObject = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
+    this.apiObject = new KubeHorizontalPodAutoscalerV2(this, 'Resource', {
       metadata: { name: target.scaleTargetName, namespace: target.namespace, labels: { ...target.labels } },
       spec: Lazy.any({
         produce: (): k8s.HorizontalPodAutoscalerSpecV2 => ({

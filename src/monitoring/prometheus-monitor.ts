@@ -9,6 +9,7 @@ import { availabilityIndicator, latencyIndicator, presetAlerts, Rule, sloRules }
 import { resolveMetricNames, Signals, Target } from './signals';
 import { checkLabelValue, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
+import { KubeConfigMap } from '../core/kube';
 
 /**
  * A workload that a PrometheusMonitor can monitor: where its metrics are scraped and what its alerts are about.
@@ -323,7 +324,7 @@ export class PrometheusMonitor extends Construct {
     if (props.dashboard ?? true) {
       const model = dashboardModel(`${svc.name}${svc.namespace ? ` (${svc.namespace})` : ''}`, `gantry-${svc.namespace ?? 'default'}-${svc.name}`.slice(0, 40), signals);
       for (const e of dashboardExpressions(model)) checkPromQL(this, e.where, e.expr.replace(/\$__rate_interval/g, '5m'));
-      this.dashboard = new k8s.KubeConfigMap(this, 'Dashboard', {
+      this.dashboard = new KubeConfigMap(this, 'Dashboard', {
         metadata: { name: `${svc.name}-dashboard`, namespace: svc.namespace, labels: { ...svc.labels, ...(props.dashboardLabels ?? { grafana_dashboard: '1' }) } },
         data: { [`${svc.name}.json`]: JSON.stringify(model, undefined, 2) + '\n' },
       });

@@ -5,6 +5,7 @@ import { DisruptionBudgetOptions } from './go-microservice-props';
 import { ServiceValues } from './service-values';
 import { GantryError } from '../core/errors';
 import { IntOrPercent } from '../core/int-or-percent';
+import { KubePodDisruptionBudget } from '../core/kube';
 import { blockHook } from '../helm/template-hooks';
 
 /** What the disruption budget of a service depends on. */
@@ -33,7 +34,7 @@ export class DisruptionBudget {
         'use IntOrPercent.count(1) or IntOrPercent.percent(50)');
     }
     this.minAvailable = v;
-    this.apiObject = new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+    this.apiObject = new KubePodDisruptionBudget(scope, 'DisruptionBudget', {
       metadata,
       spec: Lazy.any({ produce: () => this.spec() }),
     });

@@ -16,6 +16,7 @@ import { HpaPolicy, HpaPolicyOptions, IScalableWorkload } from '../autoscaling/h
 import { checkDns1035, checkInt, checkLabelValue, checkNamespace } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { parseImage } from '../core/image';
+import { KubeConfigMap, KubeDeployment, KubeNetworkPolicy, KubeService, KubeServiceAccount } from '../core/kube';
 import { RecommendedLabels as L } from '../core/labels';
 import { ControllerManagedFields } from '../core/managed-fields';
 import { Environment } from '../environment/environment';
@@ -153,20 +154,20 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       annotations: syncWaveAnnotations(this, kind),
     });
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
       metadata: metadata('ServiceAccount', this.name),
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
     });
 
     const config = props.config !== undefined ? configFiles(this, props.config) : undefined;
     if (config !== undefined) {
-      this.configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata('ConfigMap', `${this.name}-config`), data: config.data });
+      this.configMap = new KubeConfigMap(this, 'Config', { metadata: metadata('ConfigMap', `${this.name}-config`), data: config.data });
     }
 
     const podTemplate = new PodTemplate(this, props, {
       name: this.name, labels: this.labels, selectorLabels: this.selectorLabels, ports: this.ports, configChecksum: config?.checksum,
     });
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = new KubeDeployment(this, 'Deployment', {
       metadata: metadata('Deployment', this.name),
       spec: Lazy.any({
         produce: (): k8s.DeploymentSpec => ({
@@ -179,7 +180,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
       }),
     });
 
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = new KubeService(this, 'Service', {
       metadata: metadata('Service', this.name),
       spec: { type: 'ClusterIP', selector: { ...this.selectorLabels }, ports: servicePorts(this, props, this.ports) },
     });
@@ -191,7 +192,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
     }
 
     if (props.networkPolicy?.enabled ?? true) {
-      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      this.networkPolicy = new KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: metadata('NetworkPolicy', this.name),
         spec: networkPolicySpec(this, this, props.networkPolicy ?? {}),
       });
