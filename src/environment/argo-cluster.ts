@@ -28,7 +28,7 @@ export class ArgoCluster {
    * `server: ...` or `name: ...`, as Argo CD's destination takes it.
    * @internal
    */
-  public _toDestination(namespace: string): any {
+  public _toDestination(namespace: string): { server?: string; name?: string; namespace: string } {
     return this.server !== undefined ? { server: this.server, namespace } : { name: this.name, namespace };
   }
 

@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArgoProject } from './argo-project';
 import { ArgoSyncOptions } from './argo-sync';
+import { apiGroupOf, IgnoreDifferences, RetryStrategy, SyncPolicy } from './argo-types';
 import { checkRepoUrl } from './git';
 import { checkInt, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
@@ -15,7 +16,7 @@ function goDuration(seconds: number): string {
 }
 
 /** `spec.syncPolicy`, with `RespectIgnoreDifferences` when something is ignored. */
-export function syncPolicy(scope: IConstruct, options: ArgoSyncOptions, ignoresDifferences: boolean): any {
+export function syncPolicy(scope: IConstruct, options: ArgoSyncOptions, ignoresDifferences: boolean): SyncPolicy {
   const retry = retryPolicy(scope, options);
   const syncOptions = [
     ...(options.createNamespace ? ['CreateNamespace=true'] : []),
@@ -31,7 +32,7 @@ export function syncPolicy(scope: IConstruct, options: ArgoSyncOptions, ignoresD
 }
 
 /** `syncPolicy.retry`: retries with exponential backoff (5s doubling to 3m, 5 times, unless the options say otherwise). */
-export function retryPolicy(scope: IConstruct, options: ArgoSyncOptions): any {
+export function retryPolicy(scope: IConstruct, options: ArgoSyncOptions): RetryStrategy {
   const limit = options.retryLimit ?? 5;
   checkInt(scope, 'sync.retryLimit', limit, 0, 100);
   const backoff = checkSeconds(scope, 'sync.retryBackoff', options.retryBackoff ?? Duration.seconds(5), 1, 3600);
@@ -53,15 +54,15 @@ export function checkSourceRepo(scope: IConstruct, project: ArgoProject, url: st
  * count of a Deployment an HPA scales, for example. Such Deployments leave the field out anyway; ignoring it keeps a
  * value set by hand or by an older release from being reset on every sync.
  */
-export function controllerManagedDifferences(environments: Environment[], withNamespace: boolean): any[] {
-  const seen = new Map<string, any>();
+export function controllerManagedDifferences(environments: Environment[], withNamespace: boolean): IgnoreDifferences[] {
+  const seen = new Map<string, IgnoreDifferences>();
   for (const env of environments) {
     for (const c of env.node.findAll()) {
       if (!(c instanceof ApiObject) || !ControllerManagedFields.has(c)) continue;
-      const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
-      const entry: any = { group: group || undefined, kind: c.kind, name: c.name, jsonPointers: ControllerManagedFields.of(c).pointers };
-      if (withNamespace) entry.namespace = c.metadata.namespace ?? env.namespace;
-      seen.set(`${entry.namespace ?? ''}/${group}/${c.kind}/${entry.name}`, entry);
+      const group = apiGroupOf(c);
+      const namespace = withNamespace ? c.metadata.namespace ?? env.namespace : undefined;
+      seen.set(`${namespace ?? ''}/${group}/${c.kind}/${c.name}`,
+        { group: group || undefined, kind: c.kind, name: c.name, namespace, jsonPointers: ControllerManagedFields.of(c).pointers });
     }
   }
   return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkDestination, checkSourceRepo, controllerManagedDifferences, syncPolicy } from './application-spec';
 import { ArgoProject } from './argo-project';
 import { ArgoNotification, ArgoSyncOptions } from './argo-sync';
+import { ApplicationSource } from './argo-types';
 import { checkRepoPath, checkRevision } from './git';
 import { checkDns1035 } from '../core/checks';
 import { Environment } from '../environment/environment';
@@ -97,7 +98,7 @@ export class ArgoApplication extends Construct {
     checkDestination(this, project, env, sync);
     syncPolicy(this, sync, false); // checks the options now, not while rendering
 
-    let source: any;
+    let source: ApplicationSource;
     if (props.helm) {
       checkRepoPath(this, 'helm.chartPath', props.helm.chartPath);
       props.helm.valueFiles.forEach((f, i) => checkRepoPath(this, `helm.valueFiles[${i}]`, f));

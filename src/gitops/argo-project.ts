@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { apiGroupOf } from './argo-types';
 import { checkRepoUrl } from './git';
 import { checkDns1035, checkNamespace } from '../core/checks';
 import { GantryError } from '../core/errors';
@@ -129,7 +130,7 @@ export class ArgoProject extends Construct {
     for (const env of this.environments) {
       for (const o of env.node.findAll()) {
         if (o instanceof ApiObject) {
-          const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+          const group = apiGroupOf(o);
           kinds.set(`${group}/${o.kind}`, { group, kind: o.kind });
         }
       }
