@@ -56,6 +56,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   sampleCode: false,
 
   docgen: true,
+  // The packed library goes to pkg/js, not projen's default dist/js: dist/ is where `cdk8s synth` writes the example's
+  // manifests (cdk8s.yaml), and cdk8s synth deletes its output folder first.
+  artifactsDirectory: 'pkg',
   // Lint reports; it never rewrites files during a test run.
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts', 'projenrc', '.projenrc.ts'], commandOptions: { fix: false } },
   jestOptions: {
@@ -77,7 +80,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   deps: ['js-yaml@^4.1.0', '@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.12', '@lezer/highlight@^1.2.5'],
   // jsii libraries bundle their non-jsii runtime dependencies (with whatever those depend on, @lezer/common here).
   bundledDeps: ['js-yaml', '@prometheus-io/lezer-promql', '@lezer/lr', '@lezer/highlight'],
-  gitignore: ['/dist/', '/.tools/', '/cdk8s.out/'],
+  gitignore: ['/dist/', '/pkg/', '/.tools/', '/cdk8s.out/'],
   npmignoreEnabled: true,
 });
 
@@ -118,7 +121,8 @@ project.postCompileTask.spawn(typecheck);
 
 project.addTask('synth', {
   description: 'Synthesize the example app into dist/',
-  exec: 'cdk8s synth',
+  // No npm registry query for a newer cdk8s-cli (offline it prints a stack trace); cdk8s.yaml cannot turn it off.
+  exec: 'cdk8s synth --no-check-upgrade',
 });
 
 project.addTask('bench', {
@@ -138,5 +142,7 @@ for (const task of [project.testTask, project.tasks.tryFind('test:update'), proj
 }
 
 project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdk8s.yaml', '/.ci/', '/docs/', '/.tools/');
+// The artifacts directory, spelled as jsii-pacmak checks for it (it appends the bare name to .npmignore otherwise).
+project.npmignore?.exclude('pkg');
 
 project.synth();

@@ -1,4 +1,4 @@
-// Synthesizes the shop into dist/ (`npx cdk8s synth`, which runs this file as cdk8s.yaml says):
+// Synthesizes the shop into dist/ (`npx cdk8s synth --no-check-upgrade`, which runs this file as cdk8s.yaml says):
 //   dist/<env>/*.k8s.yaml       the manifests of dev, staging and prod, from one definition
 //   dist/argocd.k8s.yaml        the Argo CD project and ApplicationSet
 //   dist/argocd-root.k8s.yaml   the app-of-apps root, applied once by an admin

@@ -7,16 +7,19 @@ import { Environment } from '../environment/environment';
 import { declareEnvironmentFolders } from '../environment/output-folders';
 
 /**
- * A cdk8s `App` whose synthesis takes time linear in the number of objects, whatever the structure of charts.
+ * A cdk8s `App` whose synthesis takes time linear in the number of objects, whatever the structure of charts, and which
+ * writes each Environment's charts to a folder of its own.
  *
  * cdk8s 2's `App.synth()` validates and resolves dependencies over the whole app once for every chart, so an app with
  * one chart per service takes time quadratic in the number of services (about 10 s for 1,000 small charts here).
- * `GantryApp` does that work once, then writes the same files, with the same names, in the same order, for every
- * `yamlOutputType`. It also runs every construct's validation before it creates the output directory, so an invalid
- * app writes nothing, and it reports all validation errors at once as a `GantryError`.
+ * `GantryApp` does that work once. It also runs every construct's validation before it creates the output directory,
+ * so an invalid app writes nothing, and it reports all validation errors at once as a `GantryError`.
  *
- * A drop-in replacement: `new GantryApp()` where the code had `new App()`. One addition: the charts defined in an
- * `Environment` are written to `<outdir>/<environment name>/`, named by their path below the environment.
+ * Use it where the code had `new App()`. Outside an `Environment` it writes the files `App` writes, with the same
+ * names and the same objects in the same order, for every `yamlOutputType`; the YAML text differs in quoting
+ * (js-yaml's single quotes, and every string YAML 1.1 readers would take for a number or boolean is quoted). The charts
+ * defined in an `Environment` go to `<outdir>/<environment name>/`, named by their path below the environment, where
+ * the environment's Argo CD Application looks for them.
  */
 export class GantryApp extends App {
   private readonly recordsMetadata: boolean;

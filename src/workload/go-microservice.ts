@@ -1,4 +1,5 @@
 import { Chart, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { configFiles } from './config';
@@ -54,7 +55,7 @@ export interface IGoMicroservice extends IScalableWorkload, IMonitorable {
  *   autoscaling: { maxReplicas: 10 },
  * });
  */
-export class GoMicroservice extends Construct implements IGoMicroservice {
+export class GoMicroservice extends Construct implements IGoMicroservice, kplus.INetworkPolicyPeer, kplus.IPodSelector {
   /** The service name. */
   public readonly name: string;
   /** The namespace, when set on the service or its chart. */
@@ -273,6 +274,27 @@ export class GoMicroservice extends Construct implements IGoMicroservice {
   /** The service's PrometheusMonitor, if any. */
   public get monitor(): PrometheusMonitor | undefined {
     return this._monitor;
+  }
+
+  /**
+   * The service's pods, for cdk8s-plus: a GoMicroservice is a peer of cdk8s-plus NetworkPolicies and pod
+   * connections (`web.connections.allowTo(orders)`).
+   */
+  public toPodSelectorConfig(): kplus.PodSelectorConfig {
+    return {
+      labelSelector: kplus.LabelSelector.of({ labels: { ...this.selectorLabels } }),
+      namespaces: this.namespace !== undefined ? { names: [this.namespace] } : undefined,
+    };
+  }
+
+  /** The service's pods, as a cdk8s-plus NetworkPolicy peer. */
+  public toNetworkPolicyPeerConfig(): kplus.NetworkPolicyPeerConfig {
+    return { podSelector: this.toPodSelectorConfig() };
+  }
+
+  /** The service's pods, as a cdk8s-plus pod selector. */
+  public toPodSelector(): kplus.IPodSelector | undefined {
+    return this;
   }
 
   /**

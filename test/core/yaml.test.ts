@@ -15,11 +15,16 @@ describe('toYaml', () => {
     ['YAML 1.1 boolean words', ['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF']],
     ['YAML 1.2 boolean and null words', ['true', 'False', 'TRUE', 'null', 'Null', '~', '']],
     ['number-like strings', ['0', '42', '-1', '+1', '0755', '0x1F', '0b101', '1.5', '.5', '1e3', '.inf', '-.Inf', '.NaN']],
+    ['numbers with underscores, signs and prefixes that only YAML 1.1 reads', ['1_000', '+.5', '0x_1F', '0o17', '0b1_0', '-1_0.5', '+12e3', '1.']],
     ['sexagesimal- and date-like strings', ['1:20', '2024-01-01', '2001-12-14t21:59:43.10-05:00']],
     ['strings with YAML syntax in them', ['a: b', '# not a comment', '- not a list', '*alias', '&anchor', '!tag', '{}', '[]', '@x', '`x', "it's", '"q"']],
   ])('%s stay strings', (_what, values) => {
     const doc = Object.fromEntries(values.map((v, i) => [`k${i}`, v]));
     expect(readAsYaml11(toYaml(doc))).toEqual(doc);
+  });
+
+  test('quotes exactly what go-yaml would read as a number, and nothing else', () => {
+    expect(toYaml({ a: '1_000', b: '+.5', c: '0o17', d: '1.4.2', e: '_1', f: 'v1.2' })).toBe("a: '1_000'\nb: '+.5'\nc: '0o17'\nd: 1.4.2\ne: _1\nf: v1.2\n");
   });
 
   test('writes numbers, booleans and null with their types', () => {
