@@ -46,6 +46,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/argo-cd@2.7.2',
     // prometheus-operator's CRD schemas (ServiceMonitor, PrometheusRule, ...). From 5.0 on it ships ESM only.
     '@kubernetes-models/prometheus-operator@4.4.4',
+    // Istio's and Argo Rollouts' CRD schemas (VirtualService, DestinationRule, Rollout, ...). Newer majors need Node 22 and ESM.
+    '@kubernetes-models/istio@2.3.0',
+    '@kubernetes-models/argo-rollouts@0.3.2',
   ],
 
   // No hosted CI or release automation: CI is `.ci/run`.

@@ -23,7 +23,7 @@ export { ScalingPolicy, type ScalingRules, ScalingSelect } from './autoscaling/s
 
 // network
 export { IngressPeer } from './network/ingress-peer';
-export { type NetworkPolicyOptions } from './network/network-policy';
+export { type IngressRule, type NetworkPolicyOptions } from './network/network-policy';
 
 // monitoring
 export { type AlertOptions, type AlertPresets, AlertSeverity } from './monitoring/alert-options';
@@ -34,7 +34,9 @@ export {
 } from './monitoring/prometheus-monitor';
 
 // workload
-export { GoMicroservice, type IGoMicroservice } from './workload/go-microservice';
+export { GoMicroservice } from './workload/go-microservice';
+export { type IGoMicroservice, type PodControllerRef } from './workload/workload-contract';
+export { type TrackOptions, type WorkloadTrack } from './workload/tracks';
 export {
   type DisruptionBudgetOptions, type GoMicroserviceProps, type GracefulShutdownOptions, type HealthChecks, type SecretKeyReference,
   type SecurityOptions, type TopologySpreadOptions,

@@ -25,3 +25,15 @@ export class RecommendedLabels {
 
   private constructor() {}
 }
+
+/** `labels` without the keys whose value is undefined. */
+export function compactLabels(labels: { [key: string]: string | undefined }): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const [k, v] of Object.entries(labels)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** The `app.kubernetes.io/version` an image gives: its tag, when the tag is a valid label value. */
+export function versionOfTag(tag: string | undefined): string | undefined {
+  return tag !== undefined && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(tag) ? tag : undefined;
+}

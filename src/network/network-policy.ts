@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { IngressPeer } from './ingress-peer';
-import { checkNamespace } from '../core/checks';
+import { checkNamespace, checkPort } from '../core/checks';
 import { GantryError } from '../core/errors';
 
 /**
@@ -25,6 +25,17 @@ export interface NetworkPolicyOptions {
    * @default 'monitoring'
    */
   readonly monitoringNamespace?: string;
+}
+
+/**
+ * One more way in to a workload's pods, besides what its NetworkPolicy already allows: for example a service mesh's
+ * sidecar ports for the monitoring namespace, or an ingress gateway.
+ */
+export interface IngressRule {
+  /** Who may connect. */
+  readonly from: IngressPeer[];
+  /** The port numbers they may connect to, such as a sidecar's 15090. */
+  readonly ports: number[];
 }
 
 /** The pods a NetworkPolicy protects: their labels, their ports by name, and which port serves metrics. */
@@ -54,5 +65,17 @@ export function networkPolicySpec(scope: IConstruct, target: PolicyTarget, optio
       { from: peers.map((p) => p._toKube()), ports: Object.keys(target.ports).filter((p) => p !== target.metricsPortName).map(port) },
       { from: [IngressPeer.namespace(monitoring)._toKube()], ports: [port(target.metricsPortName)] },
     ],
+  };
+}
+
+/** An IngressRule as a NetworkPolicy ingress rule; errors name `scope` and `property`. */
+export function ingressRule(scope: IConstruct, property: string, rule: IngressRule): k8s.NetworkPolicyIngressRule {
+  if (rule.from.length === 0) {
+    throw GantryError.of(scope, `${property}.from`, '[]', 'allows no one', 'list who may connect, such as [IngressPeer.namespace(\'monitoring\')]');
+  }
+  rule.ports.forEach((p, i) => checkPort(scope, `${property}.ports[${i}]`, p));
+  return {
+    from: rule.from.map((p) => p._toKube()),
+    ports: rule.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p), protocol: 'TCP' })),
   };
 }

@@ -13,30 +13,20 @@ import { PodTemplate } from './pod-template';
 import { containerPorts, METRICS_PORT, servicePorts } from './ports';
 import { RollingDeployment, RolloutSpec } from './rolling-deployment';
 import { ServiceValues } from './service-values';
-import { HpaPolicy, HpaPolicyOptions, IScalableWorkload } from '../autoscaling/hpa-policy';
+import { TrackOptions, Tracks, TRACK_LABEL, WorkloadTrack } from './tracks';
+import { IGoMicroservice, PodControllerRef } from './workload-contract';
+import { HpaPolicy, HpaPolicyOptions } from '../autoscaling/hpa-policy';
 import { checkDns1035, checkInt, checkLabelValue, checkNamespace } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { parseImage } from '../core/image';
 import { KubeConfigMap, KubeDeployment, KubeNetworkPolicy, KubeService, KubeServiceAccount } from '../core/kube';
-import { RecommendedLabels as L } from '../core/labels';
+import { compactLabels, RecommendedLabels as L, versionOfTag } from '../core/labels';
 import { ControllerManagedFields } from '../core/managed-fields';
 import { Environment } from '../environment/environment';
 import { SYNC_WAVE_ANNOTATION, syncWaveAnnotations } from '../environment/sync-waves';
 import { registerValuesSource } from '../helm/registry';
-import { IMonitorable, PrometheusMonitor, PrometheusMonitorOptions } from '../monitoring/prometheus-monitor';
-import { networkPolicySpec } from '../network/network-policy';
-
-/**
- * A Go service deployed as a GoMicroservice, as other constructs see it: what autoscaling, monitoring and traffic
- * management need to target its pods.
- */
-export interface IGoMicroservice extends IScalableWorkload, IMonitorable {
-  /**
-   * The HpaPolicy scaling the service.
-   * @default - none
-   */
-  readonly hpa?: HpaPolicy;
-}
+import { PrometheusMonitor, PrometheusMonitorOptions } from '../monitoring/prometheus-monitor';
+import { IngressRule, ingressRule, networkPolicySpec } from '../network/network-policy';
 
 /**
  * One Go service on Kubernetes: a Deployment, ServiceAccount, Service, PodDisruptionBudget and NetworkPolicy, plus a
@@ -70,12 +60,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
   public readonly metricsPortName = METRICS_PORT;
   /** The container image. */
   public readonly image: string;
-  /** `apiVersion` of the scaled object. */
-  public readonly scaleTargetApiVersion = 'apps/v1';
-  /** `kind` of the scaled object. */
-  public readonly scaleTargetKind = 'Deployment';
-  /** `metadata.name` of the scaled object. */
-  public readonly scaleTargetName: string;
+
   /** The name of the Deployment. */
   public readonly deploymentName: string;
   /** The name of the container. */
@@ -95,6 +80,10 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
 
   private _hpa?: HpaPolicy;
+  private _controller?: PodControllerRef;
+  private _serviceTrack?: string;
+  private readonly tracks: Tracks;
+  private readonly extraIngress: k8s.NetworkPolicyIngressRule[] = [];
   private _monitor?: PrometheusMonitor;
   private readonly replicas: number;
 
@@ -114,21 +103,20 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
     checkDns1035(this, 'name', this.name, 50);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? environment?.namespace;
     if (this.namespace !== undefined) checkNamespace(this, 'namespace', this.namespace);
-    this.scaleTargetName = this.name;
     this.deploymentName = this.name;
     this.containerName = this.name;
     claimServiceName(this, this.name, this.namespace);
 
     this.image = props.image;
     const image = parseImage(this, 'image', props.image);
-    const version = props.version ?? (image.tag && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(image.tag) ? image.tag : undefined);
+    const version = props.version ?? versionOfTag(image.tag);
     if (version !== undefined) checkLabelValue(this, 'version', version);
     if (props.partOf !== undefined) checkLabelValue(this, 'partOf', props.partOf);
     const component = props.component ?? 'server';
     checkLabelValue(this, 'component', component);
 
     this.selectorLabels = { [L.NAME]: this.name, [L.INSTANCE]: this.name };
-    this.labels = compact({
+    this.labels = compactLabels({
       ...this.selectorLabels,
       [L.VERSION]: version,
       [L.COMPONENT]: component,
@@ -165,9 +153,11 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
       this.configMap = new KubeConfigMap(this, 'Config', { metadata: metadata('ConfigMap', `${this.name}-config`), data: config.data });
     }
 
-    const podTemplate = new PodTemplate(this, props, {
+    const podInput = {
       name: this.name, labels: this.labels, selectorLabels: this.selectorLabels, ports: this.ports, configChecksum: config?.checksum,
-    });
+    };
+    const podTemplate = new PodTemplate(this, props, podInput);
+    this.tracks = new Tracks(this, { props, input: podInput, rollout, metadata });
     this.deployment = new KubeDeployment(this, 'Deployment', {
       metadata: metadata('Deployment', this.name),
       spec: Lazy.any({
@@ -176,14 +166,21 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
           replicas: this._hpa ? undefined : this.replicas,
           ...rollout,
           selector: { matchLabels: { ...this.selectorLabels } },
-          template: podTemplate.spec,
+          template: this.tracks.primaryTemplate(podTemplate.spec),
         }),
       }),
     });
 
+    const ports = servicePorts(this, props, this.ports);
     this.service = new KubeService(this, 'Service', {
       metadata: metadata('Service', this.name),
-      spec: { type: 'ClusterIP', selector: { ...this.selectorLabels }, ports: servicePorts(this, props, this.ports) },
+      spec: Lazy.any({
+        produce: (): k8s.ServiceSpec => ({
+          type: 'ClusterIP',
+          selector: { ...this.selectorLabels, ...(this._serviceTrack ? { [TRACK_LABEL]: this._serviceTrack } : {}) },
+          ports,
+        }),
+      }),
     });
 
     let disruptionBudget: DisruptionBudget | undefined;
@@ -193,9 +190,10 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
     }
 
     if (props.networkPolicy?.enabled ?? true) {
+      const policy = networkPolicySpec(this, this, props.networkPolicy ?? {});
       this.networkPolicy = new KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: metadata('NetworkPolicy', this.name),
-        spec: networkPolicySpec(this, this, props.networkPolicy ?? {}),
+        spec: Lazy.any({ produce: () => ({ ...policy, ingress: [...policy.ingress ?? [], ...this.extraIngress] }) }),
       });
     }
 
@@ -230,6 +228,21 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
         ].filter((o) => o !== undefined),
       }),
     });
+  }
+
+  /** `apiVersion` of the scaled object: the Deployment's, or the controller's it was handed over to. */
+  public get scaleTargetApiVersion(): string {
+    return this._controller?.apiVersion ?? 'apps/v1';
+  }
+
+  /** `kind` of the scaled object. */
+  public get scaleTargetKind(): string {
+    return this._controller?.kind ?? 'Deployment';
+  }
+
+  /** `metadata.name` of the scaled object. */
+  public get scaleTargetName(): string {
+    return this._controller?.name ?? this.name;
   }
 
   /** The HpaPolicy scaling this service, if any. */
@@ -277,6 +290,74 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
   }
 
   /**
+   * Runs the service's pods in a second Deployment, `<name>-<track>` (construct id `Track-<track>`), beside its own:
+   * a canary, or the other colour of a blue-green pair. The service's own pods are then labelled
+   * `gantry.dev/track: <primaryTrack>`, which rolls them once. Called by IstioCanary and BlueGreenDeployment.
+   */
+  public addTrack(track: string, options: TrackOptions): WorkloadTrack {
+    if (this._controller !== undefined) {
+      throw GantryError.of(this, 'track', track, `cannot be added: the pods are handed over to ${this._controller.kind} ${this._controller.name}`,
+        'let the Rollout run the new version, or drop the Rollout');
+    }
+    return this.tracks.add(track, options);
+  }
+
+  /** The track of the service's own Deployment, once the service has tracks. */
+  public get primaryTrack(): string | undefined {
+    return this.tracks.primaryTrack;
+  }
+
+  /** The labels that select the pods of the service's own Deployment only. */
+  public get primaryPodSelector(): { [key: string]: string } {
+    const track = this.tracks.primaryTrack;
+    return { ...this.selectorLabels, ...(track !== undefined ? { [TRACK_LABEL]: track } : {}) };
+  }
+
+  /**
+   * Points the Service at the pods of one track only (the live colour of a blue-green pair); its selector gets
+   * `gantry.dev/track: <track>`. Called by BlueGreenDeployment.
+   */
+  public routeServiceTo(track: string): void {
+    const known = [this.tracks.primaryTrack, ...this.tracks.all.map((t) => t.track)].filter((t) => t !== undefined);
+    if (!known.includes(track)) {
+      throw GantryError.of(this, 'track', track, `is not a track of this service (it has ${known.join(', ') || 'none'})`,
+        'add the track first with addTrack(), or route to one of those');
+    }
+    this._serviceTrack = track;
+  }
+
+  /**
+   * Lets more peers in, besides what the service's NetworkPolicy allows (nothing to do without one): a mesh's
+   * sidecar ports for Prometheus, an ingress gateway.
+   */
+  public allowIngress(rule: IngressRule): void {
+    this.extraIngress.push(ingressRule(this, `allowIngress[${this.extraIngress.length}]`, rule));
+  }
+
+  /**
+   * Hands the service's pods over to another controller (an Argo Rollouts Rollout with `workloadRef`): the HPA scales
+   * it instead of the Deployment, and the Deployment's replica count becomes the controller's to set, so GitOps tools
+   * ignore it. Called by ArgoRollout; once per service.
+   */
+  public handOver(controller: PodControllerRef): void {
+    if (this._controller !== undefined) {
+      throw GantryError.of(this, 'controller', `${controller.kind} ${controller.name}`,
+        `takes over pods already handed over to ${this._controller.kind} ${this._controller.name}`, 'keep one controller per service');
+    }
+    if (this.tracks.all.length > 0) {
+      throw GantryError.of(this, 'controller', `${controller.kind} ${controller.name}`,
+        `cannot take over a service with tracks (${this.tracks.all.map((t) => t.track).join(', ')})`, 'use either tracks or a Rollout');
+    }
+    this._controller = { ...controller };
+    ControllerManagedFields.of(this.deployment).add('/spec/replicas');
+  }
+
+  /** The controller the pods were handed over to, if any. */
+  public get controller(): PodControllerRef | undefined {
+    return this._controller;
+  }
+
+  /**
    * The service's pods, for cdk8s-plus: a GoMicroservice is a peer of cdk8s-plus NetworkPolicies and pod
    * connections (`web.connections.allowTo(orders)`).
    */
@@ -311,10 +392,4 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
     const wave = syncWaveAnnotations(this, 'HorizontalPodAutoscaler');
     if (wave !== undefined) hpa.apiObject.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, wave[SYNC_WAVE_ANNOTATION]);
   }
-}
-
-function compact(o: { [key: string]: string | undefined }): { [key: string]: string } {
-  const out: { [key: string]: string } = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out;
 }
