@@ -44,6 +44,12 @@ export {
 export { type GrpcHealthCheckOptions, HealthCheck, type HealthCheckOptions, type HttpHealthCheckOptions, ProbeKind } from './workload/health-check';
 export { RollingDeployment, type RollingUpdateOptions, type RolloutOptions } from './workload/rolling-deployment';
 
+// mesh
+export { CanaryMatch } from './mesh/canary-match';
+export { type HttpRetryOptions, IstioCanary, type IstioCanaryProps } from './mesh/istio-canary';
+export { IstioCircuitBreaker, type IstioCircuitBreakerProps } from './mesh/istio-circuit-breaker';
+export { type ConnectionPoolOptions, IstioTlsMode, type OutlierDetectionOptions, type TrafficPolicyOptions } from './mesh/traffic-policy';
+
 // gitops
 export { ArgoAppOfApps, type ArgoAppOfAppsProps } from './gitops/argo-app-of-apps';
 export { ArgoApplication, type ArgoApplicationProps, type ArgoHelmSource } from './gitops/argo-application';

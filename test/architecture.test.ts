@@ -10,7 +10,8 @@ const LAYERS: string[][] = [
   ['helm'],
   ['autoscaling', 'network', 'monitoring'],
   ['workload'],
-  ['gitops'],
+  ['delivery', 'gitops'],
+  ['mesh'],
   ['app'],
 ];
 const MAX_LINES = 400;

@@ -20,6 +20,10 @@ export interface IGoMicroservice extends IScalableWorkload, IMonitorable {
   readonly deployment: k8s.KubeDeployment;
   /** The Service. */
   readonly service: k8s.KubeService;
+  /** The container image of the service's own Deployment. */
+  readonly image: string;
+  /** The fewest pods the service runs with: the HPA's `minReplicas`, or `replicas`. */
+  readonly minPods: number;
   /** The labels that select the pods of the service's own Deployment only (with its track label, once it has tracks). */
   readonly primaryPodSelector: { [key: string]: string };
   /** Runs the service's pods in a second Deployment, as another track. */
