@@ -206,7 +206,9 @@ export class IstioCanary extends Construct {
       });
     }
     this.node.addValidation({
-      validate: () => meshProblems(this, { service, virtualService: this.virtualService, destinationRule: this.destinationRule, tracks: [this.canary] }),
+      validate: () => meshProblems(this, {
+        service, virtualService: this.virtualService, destinationRule: this.destinationRule, tracks: [this.canary],
+      }),
     });
   }
 }
