@@ -44,6 +44,15 @@ export {
 export { type GrpcHealthCheckOptions, HealthCheck, type HealthCheckOptions, type HttpHealthCheckOptions, ProbeKind } from './workload/health-check';
 export { RollingDeployment, type RollingUpdateOptions, type RolloutOptions } from './workload/rolling-deployment';
 
+// delivery
+export { ArgoRollout, type ArgoRolloutProps, WorkloadScaleDown } from './delivery/argo-rollout';
+export { BlueGreenDeployment, type BlueGreenDeploymentProps, DeploymentColor } from './delivery/blue-green-deployment';
+export { type CanaryAnalysisOptions } from './delivery/canary-analysis';
+export { CanaryStep } from './delivery/canary-step';
+export {
+  type BlueGreenStrategyOptions, type CanaryOptions, type CanaryStrategyOptions, type IstioTrafficRouting, RolloutStrategy,
+} from './delivery/rollout-strategy';
+
 // mesh
 export { CanaryMatch } from './mesh/canary-match';
 export { type HttpRetryOptions, IstioCanary, type IstioCanaryProps } from './mesh/istio-canary';

@@ -5,15 +5,20 @@ import { Environment } from './environment';
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /**
- * The sync wave of each kind a service emits, from what depends on what: identity, configuration and the network
- * policy before the pods that use them, the autoscaler and the disruption budget after the Deployment.
+ * The sync wave of each kind a service emits, from what depends on what: identity, configuration, the network
+ * policy, the analysis templates and the subsets before the pods and routes that use them; the Rollout (which takes
+ * the Deployment's pods over), the autoscaler and the disruption budget after the Deployment.
  */
 const SYNC_WAVES: { [kind: string]: string } = {
   ServiceAccount: '-1',
   ConfigMap: '-1',
   NetworkPolicy: '-1',
+  AnalysisTemplate: '-1',
+  DestinationRule: '-1',
   Deployment: '0',
   Service: '0',
+  VirtualService: '0',
+  Rollout: '1',
   PodDisruptionBudget: '1',
   HorizontalPodAutoscaler: '1',
 };

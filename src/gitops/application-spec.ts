@@ -5,15 +5,12 @@ import { ArgoSyncOptions } from './argo-sync';
 import { apiGroupOf, IgnoreDifferences, RetryStrategy, SyncPolicy } from './argo-types';
 import { checkRepoUrl } from './git';
 import { checkInt, checkSeconds } from '../core/checks';
+import { goDuration } from '../core/duration';
 import { GantryError } from '../core/errors';
 import { ControllerManagedFields } from '../core/managed-fields';
 import { Environment } from '../environment/environment';
 
 // What an Application and an ApplicationSet's template share: sync policy and ignored differences.
-
-function goDuration(seconds: number): string {
-  return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
-}
 
 /** `spec.syncPolicy`, with `RespectIgnoreDifferences` when something is ignored. */
 export function syncPolicy(scope: IConstruct, options: ArgoSyncOptions, ignoresDifferences: boolean): SyncPolicy {

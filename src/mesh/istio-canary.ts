@@ -1,12 +1,19 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CanaryMatch } from './canary-match';
+import { declareCanaryValues } from './istio-canary-values';
 import { claimDestinationRule, istioHost, joinMesh } from './istio-service';
 import { meshProblems } from './mesh-links';
 import { trafficPolicy, TrafficPolicyOptions } from './traffic-policy';
 import { checkInt, checkNamespace, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
+import { ControllerManagedFields } from '../core/managed-fields';
+import { ArgoRollout } from '../delivery/argo-rollout';
+import { CanaryOptions, RolloutStrategy } from '../delivery/rollout-strategy';
+import { syncWaveAnnotations } from '../environment/sync-waves';
+import { registerValuesSource } from '../helm/registry';
 import { IngressPeer } from '../network/ingress-peer';
+import { ServiceValues } from '../workload/service-values';
 import { WorkloadTrack } from '../workload/tracks';
 import { IGoMicroservice } from '../workload/workload-contract';
 
@@ -38,15 +45,26 @@ export interface IstioCanaryProps {
   /** The service: its own Deployment becomes the `stable` track. */
   readonly service: IGoMicroservice;
 
-  /** The image the canary runs; it must differ from the service's. */
-  readonly canaryImage: string;
+  /**
+   * The image the canary runs; it must differ from the service's. Not with `rollout`, where the new version is the
+   * service's own image.
+   * @default - none: required unless `rollout` is given
+   */
+  readonly canaryImage?: string;
 
   /**
    * The share of requests, in percent, that go to the canary; the stable version gets the rest. Changing it is a
-   * one-line change of the VirtualService.
+   * one-line change of the VirtualService. Not with `rollout`, whose steps set it.
    * @default 10
    */
   readonly weight?: number;
+
+  /**
+   * Let Argo Rollouts run the canary: a Rollout takes the service's pods over, and every new image of the service is
+   * released in these steps, watched by the analysis; a failing analysis sends all traffic back to the stable version.
+   * @default - a static canary: two Deployments and fixed weights
+   */
+  readonly rollout?: CanaryOptions;
 
   /**
    * The canary's pods.
@@ -130,9 +148,11 @@ export class IstioCanary extends Construct {
   public readonly virtualService: ApiObject;
   /** The DestinationRule. */
   public readonly destinationRule: ApiObject;
-  /** The canary track. */
-  public readonly canary: WorkloadTrack;
-  /** The canary's share of requests, in percent. */
+  /** The canary track of a static canary. */
+  public readonly canary?: WorkloadTrack;
+  /** The Rollout, when Argo Rollouts runs the canary. */
+  public readonly rollout?: ArgoRollout;
+  /** The canary's share of requests, in percent (0 when a Rollout sets it). */
   public readonly weight: number;
 
   /**
@@ -143,7 +163,20 @@ export class IstioCanary extends Construct {
   constructor(scope: Construct, id: string, props: IstioCanaryProps) {
     super(scope, id);
     const service = props.service;
-    this.weight = props.weight ?? 10;
+    const progressive = props.rollout !== undefined;
+    if (progressive && props.canaryImage !== undefined) {
+      throw GantryError.of(this, 'canaryImage', props.canaryImage, 'is not used when Argo Rollouts runs the canary: the new version is the service\'s image',
+        'leave \'canaryImage\' out and release by changing the service\'s image');
+    }
+    if (progressive && props.weight !== undefined) {
+      throw GantryError.of(this, 'weight', props.weight, 'is set by the Rollout\'s steps when Argo Rollouts runs the canary',
+        'leave \'weight\' out and give the shares as CanaryStep.weight() steps');
+    }
+    if (!progressive && props.canaryImage === undefined) {
+      throw GantryError.of(this, 'canaryImage', undefined, 'is missing: a static canary needs the image of the new version',
+        'give the canary\'s image, such as \'ghcr.io/acme/orders:1.5.0\', or let Argo Rollouts run the canary with \'rollout\'');
+    }
+    this.weight = progressive ? 0 : props.weight ?? 10;
     checkInt(this, 'weight', this.weight, 0, 100, 'give the canary\'s share in whole percent, such as 10 (the stable version gets 90)');
     if (props.canaryImage === service.image) {
       throw GantryError.of(this, 'canaryImage', props.canaryImage, 'is the image the stable version runs, so the canary would test nothing',
@@ -157,20 +190,22 @@ export class IstioCanary extends Construct {
     const policy = trafficPolicy(this, props.trafficPolicy);
 
     claimDestinationRule(this, service);
-    this.canary = service.addTrack('canary', { primaryTrack: 'stable', image: props.canaryImage, replicas });
+    // Argo Rollouts adds the pod-template hash of each version to the subsets itself.
+    this.canary = progressive ? undefined : service.addTrack('canary', { primaryTrack: 'stable', image: props.canaryImage, replicas });
     const host = istioHost(service);
-    const metadata = { name: service.name, namespace: service.namespace, labels: { ...service.labels } };
+    const metadata = (kind: string) =>
+      ({ name: service.name, namespace: service.namespace, labels: { ...service.labels }, annotations: syncWaveAnnotations(this, kind) });
 
     this.destinationRule = new ApiObject(this, 'DestinationRule', {
       apiVersion: 'networking.istio.io/v1beta1',
       kind: 'DestinationRule',
-      metadata,
+      metadata: metadata('DestinationRule'),
       spec: {
         host,
         trafficPolicy: policy,
         subsets: [
           { name: 'stable', labels: { ...service.primaryPodSelector } },
-          { name: 'canary', labels: { ...this.canary.podSelector } },
+          { name: 'canary', labels: { ...(this.canary?.podSelector ?? service.selectorLabels) } },
         ],
       },
     });
@@ -186,14 +221,16 @@ export class IstioCanary extends Construct {
       mirror: mesh.mirrorPercent !== undefined ? { host, subset: 'canary' } : undefined,
       mirrorPercentage: mesh.mirrorPercent !== undefined ? { value: mesh.mirrorPercent } : undefined,
     });
+    const http = withGateways(routes, mesh.gateways, service);
+    const weightedRoutes = http.map((r, i) => (r.name.startsWith(PRIMARY_ROUTE) ? i : -1)).filter((i) => i >= 0);
     this.virtualService = new ApiObject(this, 'VirtualService', {
       apiVersion: 'networking.istio.io/v1beta1',
       kind: 'VirtualService',
-      metadata,
+      metadata: metadata('VirtualService'),
       spec: {
         hosts: [host, ...mesh.hosts],
         gateways: mesh.gateways.length > 0 ? ['mesh', ...mesh.gateways] : undefined,
-        http: Lazy.any({ produce: () => withGateways(routes, mesh.gateways, service) }),
+        http,
       },
     });
 
@@ -205,9 +242,36 @@ export class IstioCanary extends Construct {
           .filter(([name]) => name !== service.metricsPortName).map(([, port]) => port),
       });
     }
+    if (progressive) {
+      // The Rollout owns the weights of the primary routes and the subsets' labels from now on.
+      for (const i of weightedRoutes) ControllerManagedFields.of(this.virtualService).add(`/spec/http/${i}/route`);
+      ControllerManagedFields.of(this.destinationRule).add('/spec/subsets');
+      this.rollout = new ArgoRollout(this, 'Rollout', {
+        service,
+        strategy: RolloutStrategy.canary({
+          ...props.rollout,
+          istio: {
+            virtualServiceName: service.name,
+            routes: weightedRoutes.map((i) => http[i].name),
+            destinationRuleName: service.name,
+            stableSubsetName: 'stable',
+            canarySubsetName: 'canary',
+          },
+        }),
+      });
+    }
+    const canaryTrack = this.canary;
+    if (canaryTrack !== undefined) {
+      registerValuesSource(this, {
+        group: ServiceValues.groupOf(service.name),
+        declare: (registry) => declareCanaryValues(registry, {
+          service, virtualService: this.virtualService, canary: canaryTrack, weight: this.weight, weightedRoutes,
+        }),
+      });
+    }
     this.node.addValidation({
       validate: () => meshProblems(this, {
-        service, virtualService: this.virtualService, destinationRule: this.destinationRule, tracks: [this.canary],
+        service, virtualService: this.virtualService, destinationRule: this.destinationRule, tracks: this.canary ? [this.canary] : [],
       }),
     });
   }

@@ -235,6 +235,10 @@ export class PrometheusMonitor extends Construct {
   public readonly rules: ApiObject;
   /** The dashboard ConfigMap, unless turned off. */
   public readonly dashboard?: k8s.KubeConfigMap;
+  /** The metric names the alerts, SLOs and dashboard query, defaults filled in. */
+  public readonly metricNames: MetricNames;
+  /** What the alerts are about: the service, namespace, Deployment, container and HPA they select. */
+  private readonly target: Target;
 
   /**
    * @param scope usually the service itself (see GoMicroservice.addMonitoring)
@@ -275,6 +279,8 @@ export class PrometheusMonitor extends Construct {
       hpa: svc.autoscalerName,
     };
     const signals = new Signals(resolveMetricNames(props.metricNames), target);
+    this.metricNames = signals.names;
+    this.target = target;
 
     const endpoint = {
       port,
@@ -329,5 +335,13 @@ export class PrometheusMonitor extends Construct {
         data: { [`${svc.name}.json`]: JSON.stringify(model, undefined, 2) + '\n' },
       });
     }
+  }
+
+  /**
+   * The PromQL signals of the service, the ones its alerts are built from.
+   * @internal
+   */
+  public _signals(): Signals {
+    return new Signals(resolveMetricNames(this.metricNames), this.target);
   }
 }

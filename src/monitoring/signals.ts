@@ -28,11 +28,21 @@ export interface Target {
 }
 
 export class Signals {
-  constructor(public readonly names: ResolvedMetricNames, public readonly target: Target) {}
+  /**
+   * @param names the metric names
+   * @param target whose series
+   * @param podPattern when given, only the series of pods whose name matches this regular expression (a canary's)
+   */
+  constructor(public readonly names: ResolvedMetricNames, public readonly target: Target, private readonly podPattern?: string) {}
+
+  /** The same signals, for the pods whose name matches `pattern` only. */
+  public forPods(pattern: string): Signals {
+    return new Signals(this.names, this.target, pattern);
+  }
 
   /** Series scraped from the service's own metrics port (prometheus-operator sets `job` to the Service name). */
   public http(...extra: string[]): string {
-    return matchers([`job="${this.target.service}"`, this.ns(), ...extra]);
+    return matchers([`job="${this.target.service}"`, this.ns(), ...(this.podPattern ? [`pod=~"${this.podPattern}"`] : []), ...extra]);
   }
 
   /** cAdvisor and kube-state-metrics series of the service's containers. */

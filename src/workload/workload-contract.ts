@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { TrackOptions, WorkloadTrack } from './tracks';
 import { HpaPolicy, IScalableWorkload } from '../autoscaling/hpa-policy';
-import { IMonitorable } from '../monitoring/prometheus-monitor';
+import { IMonitorable, PrometheusMonitor } from '../monitoring/prometheus-monitor';
 import { IngressRule } from '../network/network-policy';
 
 // What the layers above the workload (traffic management, progressive delivery) may ask of a service.
@@ -20,6 +20,11 @@ export interface IGoMicroservice extends IScalableWorkload, IMonitorable {
   readonly deployment: k8s.KubeDeployment;
   /** The Service. */
   readonly service: k8s.KubeService;
+  /**
+   * The service's monitoring, when it has some: its metric names are what canary analysis queries.
+   * @default - not monitored
+   */
+  readonly monitor?: PrometheusMonitor;
   /** The container image of the service's own Deployment. */
   readonly image: string;
   /** The fewest pods the service runs with: the HPA's `minReplicas`, or `replicas`. */
