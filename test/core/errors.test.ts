@@ -22,7 +22,7 @@ describe('GantryError', () => {
     ['an empty string as ""', '', '""'],
     ['undefined', undefined, 'undefined'],
     ['an object as JSON', { a: 1 }, '{"a":1}'],
-    ['a value with its own toString', { toString: () => '25%' }, '25%'],
+    ['a value with its own toString', { toString: (): string => '25%' }, '25%'],
   ])('shows %s', (_what, value, shown) => {
     expect(GantryError.format(scope(), 'p', value, 'is wrong', 'fix it')).toBe(`Widget 'test/orders': 'p' (${shown}) is wrong; fix it`);
   });

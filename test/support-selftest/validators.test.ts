@@ -233,6 +233,429 @@ describe('schemaProblems', () => {
   });
 });
 
+// ---------------------------------------------------------------------------
+// Istio and Argo Rollouts CRDs
+// ---------------------------------------------------------------------------
+
+const meshMeta = (name: string) => ({ name, namespace: 'shop', labels });
+
+/** Canary by header, then a weighted stable/canary split with retries, a timeout and a mirror. */
+function virtualService(): any {
+  return {
+    apiVersion: 'networking.istio.io/v1beta1',
+    kind: 'VirtualService',
+    metadata: meshMeta('web'),
+    spec: {
+      hosts: ['web.shop.svc.cluster.local', 'web.example.com'],
+      gateways: ['mesh', 'istio-ingress/public'],
+      http: [
+        {
+          name: 'canary-by-header',
+          match: [{ headers: { 'x-canary': { exact: 'always' } }, uri: { prefix: '/' } }],
+          route: [{ destination: { host: 'web', subset: 'canary', port: { number: 80 } } }],
+        },
+        {
+          name: 'primary',
+          route: [
+            { destination: { host: 'web', subset: 'stable', port: { number: 80 } }, weight: 90 },
+            { destination: { host: 'web', subset: 'canary', port: { number: 80 } }, weight: 10 },
+          ],
+          retries: { attempts: 3, perTryTimeout: '2s', retryOn: '5xx,reset,connect-failure' },
+          timeout: '10s',
+          mirror: { host: 'web-shadow', port: { number: 80 } },
+          mirrorPercentage: { value: 5.5 },
+          headers: { request: { set: { 'x-gantry-track': 'primary' } } },
+        },
+      ],
+    },
+  };
+}
+
+function destinationRule(): any {
+  return {
+    apiVersion: 'networking.istio.io/v1beta1',
+    kind: 'DestinationRule',
+    metadata: meshMeta('web'),
+    spec: {
+      host: 'web.shop.svc.cluster.local',
+      trafficPolicy: {
+        connectionPool: {
+          tcp: { maxConnections: 100, connectTimeout: '3s' },
+          http: { http1MaxPendingRequests: 64, http2MaxRequests: 1000, maxRequestsPerConnection: 100, maxRetries: 3, idleTimeout: '60s' },
+        },
+        outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+        loadBalancer: { simple: 'LEAST_REQUEST' },
+        tls: { mode: 'ISTIO_MUTUAL' },
+      },
+      subsets: [
+        { name: 'stable', labels: { 'rollouts-pod-template-hash': '6d4f8b7c9' } },
+        { name: 'canary', labels: { 'rollouts-pod-template-hash': '5b9c7d6f4' }, trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN' } } },
+      ],
+    },
+  };
+}
+
+function gateway(): any {
+  return {
+    apiVersion: 'networking.istio.io/v1beta1',
+    kind: 'Gateway',
+    metadata: meshMeta('public'),
+    spec: {
+      selector: { istio: 'ingressgateway' },
+      servers: [
+        {
+          port: { number: 443, name: 'https', protocol: 'HTTPS' },
+          hosts: ['shop/web.example.com'],
+          tls: { mode: 'SIMPLE', credentialName: 'web-tls', minProtocolVersion: 'TLSV1_2' },
+        },
+        { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop/web.example.com'], tls: { httpsRedirect: true } },
+      ],
+    },
+  };
+}
+
+function serviceEntry(): any {
+  return {
+    apiVersion: 'networking.istio.io/v1beta1',
+    kind: 'ServiceEntry',
+    metadata: meshMeta('payments-api'),
+    spec: {
+      hosts: ['api.payments.example.com'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'DNS',
+      ports: [{ number: 443, name: 'https', protocol: 'TLS' }],
+      exportTo: ['.'],
+    },
+  };
+}
+
+function peerAuthentication(): any {
+  return {
+    apiVersion: 'security.istio.io/v1beta1',
+    kind: 'PeerAuthentication',
+    metadata: meshMeta('web'),
+    spec: { selector: { matchLabels: labels }, mtls: { mode: 'STRICT' }, portLevelMtls: { 9090: { mode: 'PERMISSIVE' } } },
+  };
+}
+
+function authorizationPolicy(apiVersion = 'security.istio.io/v1beta1'): any {
+  return {
+    apiVersion,
+    kind: 'AuthorizationPolicy',
+    metadata: meshMeta('web'),
+    spec: {
+      selector: { matchLabels: labels },
+      action: 'ALLOW',
+      rules: [{
+        from: [{ source: { principals: ['cluster.local/ns/istio-ingress/sa/istio-ingressgateway'], namespaces: ['shop'] } }],
+        to: [{ operation: { methods: ['GET', 'POST'], paths: ['/api/*'], ports: ['8080'] } }],
+        when: [{ key: 'request.headers[x-tenant]', values: ['acme'] }],
+      }],
+    },
+  };
+}
+
+/** A canary Rollout that takes over an existing Deployment, with Istio subset-level traffic routing. */
+function canaryRollout(): any {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: meshMeta('web'),
+    spec: {
+      replicas: 4,
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: labels },
+      workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', scaleDown: 'progressively' },
+      strategy: {
+        canary: {
+          maxSurge: '25%',
+          maxUnavailable: 0,
+          // Background analysis, from the second step on.
+          analysis: { templates: [{ templateName: 'success-rate' }], startingStep: 2, args: [{ name: 'service', value: 'web' }] },
+          steps: [
+            { setWeight: 10 },
+            { pause: { duration: '5m' } },
+            { setWeight: 50 },
+            { analysis: { templates: [{ templateName: 'latency', clusterScope: true }], args: [{ name: 'service', value: 'web' }] } },
+            { pause: {} },
+          ],
+          trafficRouting: {
+            istio: {
+              virtualService: { name: 'web', routes: ['primary'] },
+              destinationRule: { name: 'web', canarySubsetName: 'canary', stableSubsetName: 'stable' },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+function blueGreenRollout(): any {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: meshMeta('web'),
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [{
+            name: 'app',
+            image: 'ghcr.io/gantry-dev/web:1.2.3',
+            ports: [{ name: 'http', containerPort: 8080 }],
+            resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+            securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          }],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+      strategy: {
+        blueGreen: {
+          activeService: 'web',
+          previewService: 'web-preview',
+          autoPromotionEnabled: false,
+          scaleDownDelaySeconds: 30,
+          prePromotionAnalysis: { templates: [{ templateName: 'smoke' }], args: [{ name: 'service', value: 'web-preview' }] },
+        },
+      },
+    },
+  };
+}
+
+function analysisTemplate(kind = 'AnalysisTemplate'): any {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind,
+    metadata: kind === 'ClusterAnalysisTemplate' ? { name: 'success-rate' } : meshMeta('success-rate'),
+    spec: {
+      args: [{ name: 'service' }, { name: 'namespace', value: 'shop' }],
+      metrics: [{
+        name: 'success-rate',
+        interval: '1m',
+        count: 5,
+        failureLimit: 1,
+        successCondition: 'result[0] >= 0.99',
+        provider: {
+          prometheus: {
+            address: 'http://prometheus.monitoring.svc:9090',
+            query: 'sum(rate(http_requests_total{service="{{args.service}}",code!~"5.."}[2m])) / sum(rate(http_requests_total{service="{{args.service}}"}[2m]))',
+          },
+        },
+      }],
+    },
+  };
+}
+
+function analysisRun(): any {
+  const { spec } = analysisTemplate();
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: meshMeta('web-6d4f8b7c9-2'),
+    spec: { ...spec, args: [{ name: 'service', value: 'web' }, { name: 'namespace', value: 'shop' }] },
+  };
+}
+
+function experiment(): any {
+  const baseline = { ...labels, track: 'baseline' };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Experiment',
+    metadata: meshMeta('web-baseline'),
+    spec: {
+      duration: '20m',
+      templates: [{
+        name: 'baseline',
+        replicas: 1,
+        selector: { matchLabels: baseline },
+        template: { metadata: { labels: baseline }, spec: { containers: [{ name: 'app', image: 'ghcr.io/gantry-dev/web:1.2.2' }] } },
+      }],
+      analyses: [{ name: 'compare', templateName: 'success-rate', args: [{ name: 'service', value: 'web' }] }],
+    },
+  };
+}
+
+const canary = (r: any) => r.spec.strategy.canary;
+const metric = (t: any) => t.spec.metrics[0];
+
+describe('schemaProblems: Istio and Argo Rollouts CRDs', () => {
+  test('every Istio and Argo Rollouts kind validates, and unknown fields are caught in metadata and spec', () => {
+    const objects: any[] = [
+      virtualService(), destinationRule(), gateway(), serviceEntry(), peerAuthentication(), authorizationPolicy(),
+      authorizationPolicy('security.istio.io/v1'),
+      canaryRollout(), blueGreenRollout(), analysisTemplate(), analysisTemplate('ClusterAnalysisTemplate'), analysisRun(), experiment(),
+    ];
+    for (const o of objects) {
+      expect(schemaProblems(o)).toEqual([]);
+      expect(schemaProblems({ ...o, metadata: { ...o.metadata, nmae: 'x' }, spec: { ...o.spec, lables: {} } })).toEqual([
+        // These schemas list spec before metadata, and the validator reads them in that order.
+        `${o.kind}/${o.metadata.name}: spec.lables: unknown field`,
+        `${o.kind}/${o.metadata.name}: metadata.nmae: unknown field`,
+      ]);
+    }
+  });
+
+  test('networking.istio.io/v1 has no schema: the package carries Istio 1.18, which predates it', () => {
+    expect(schemaProblems({ ...virtualService(), apiVersion: 'networking.istio.io/v1' })).toEqual([
+      'VirtualService/web: (root): no schema registered for apiVersion "networking.istio.io/v1" kind "VirtualService" ' +
+        '(add it with registerModel() in test/support/validators.ts)',
+    ]);
+  });
+
+  test('VirtualService: misspelled fields, wrong types and ambiguous matches are reported', () => {
+    const vs = virtualService();
+    vs.spec.http[1].route[0].weight = '90';
+    vs.spec.http[1].timeout = 10;
+    vs.spec.http[1].mirrorPercentage.value = '5';
+    vs.spec.http[1].retries.perTryTimout = '1s';
+    vs.spec.http[0].match[0].headers['x-canary'] = { exactt: 'always' };
+    vs.spec.http[0].match[0].uri = { prefix: '/', exact: '/healthz' };
+    expect(schemaProblems(vs)).toEqual([
+      'VirtualService/web: spec.http[0].match[0].uri: must NOT be valid; must match exactly one schema in oneOf',
+      'VirtualService/web: spec.http[1].mirrorPercentage.value: must be number',
+      'VirtualService/web: spec.http[1].route[0].weight: must be integer',
+      'VirtualService/web: spec.http[1].timeout: must be string',
+      'VirtualService/web: spec.http[0].match[0].headers["x-canary"].exactt: unknown field',
+      'VirtualService/web: spec.http[1].retries.perTryTimout: unknown field',
+    ]);
+  });
+
+  test('DestinationRule: enum violations and misspelled fields (also inside oneOf alternatives) are reported', () => {
+    const dr = destinationRule();
+    dr.spec.trafficPolicy.tls.mode = 'ISTIO_MTLS';
+    dr.spec.subsets[1].trafficPolicy.loadBalancer.simple = 'LEAST_CONNECTIONS';
+    dr.spec.trafficPolicy.outlierDetection.consecutive5xxErrorss = 3;
+    dr.spec.trafficPolicy.loadBalancer = { consistentHash: { httpHeaderNmae: 'x-user' } };
+    dr.spec.trafficPolicy.connectionPool.http.maxRetries = '3';
+    expect(schemaProblems(dr)).toEqual([
+      'DestinationRule/web: spec.subsets[1].trafficPolicy.loadBalancer.simple: must be equal to one of the allowed values ' +
+        '{"allowedValues":["UNSPECIFIED","LEAST_CONN","RANDOM","PASSTHROUGH","ROUND_ROBIN","LEAST_REQUEST"]}',
+      'DestinationRule/web: spec.trafficPolicy.connectionPool.http.maxRetries: must be integer',
+      'DestinationRule/web: spec.trafficPolicy.tls.mode: must be equal to one of the allowed values ' +
+        '{"allowedValues":["DISABLE","SIMPLE","MUTUAL","ISTIO_MUTUAL"]}',
+      'DestinationRule/web: spec.trafficPolicy.loadBalancer.consistentHash.httpHeaderNmae: unknown field',
+      'DestinationRule/web: spec.trafficPolicy.outlierDetection.consecutive5xxErrorss: unknown field',
+    ]);
+  });
+
+  test('Gateway, ServiceEntry, PeerAuthentication and AuthorizationPolicy enums are checked', () => {
+    const gw = gateway();
+    gw.spec.servers[0].tls.mode = 'TLS';
+    const se = serviceEntry();
+    se.spec.resolution = 'DNS_ROUNDROBIN';
+    const pa = peerAuthentication();
+    pa.spec.portLevelMtls[9090].mode = 'STRICTLY';
+    const ap = authorizationPolicy();
+    ap.spec.action = 'PERMIT';
+    const apV1 = authorizationPolicy('security.istio.io/v1');
+    apV1.spec.rules[0].to[0].operation.method = ['GET'];
+    expect([gw, se, pa, ap, apV1].map(schemaProblems)).toEqual([
+      ['Gateway/public: spec.servers[0].tls.mode: must be equal to one of the allowed values ' +
+        '{"allowedValues":["PASSTHROUGH","SIMPLE","MUTUAL","AUTO_PASSTHROUGH","ISTIO_MUTUAL"]}'],
+      ['ServiceEntry/payments-api: spec.resolution: must be equal to one of the allowed values ' +
+        '{"allowedValues":["NONE","STATIC","DNS","DNS_ROUND_ROBIN"]}'],
+      ['PeerAuthentication/web: spec.portLevelMtls["9090"].mode: must be equal to one of the allowed values ' +
+        '{"allowedValues":["UNSET","DISABLE","PERMISSIVE","STRICT"]}'],
+      ['AuthorizationPolicy/web: spec.action: must be equal to one of the allowed values {"allowedValues":["ALLOW","DENY","AUDIT","CUSTOM"]}'],
+      ['AuthorizationPolicy/web: spec.rules[0].to[0].operation.method: unknown field'],
+    ]);
+  });
+
+  test('canary Rollout: a misspelled traffic-routing field, wrong types and a missing subset name are reported', () => {
+    const r = canaryRollout();
+    const istio = canary(r).trafficRouting.istio;
+    istio.virtualServce = istio.virtualService;
+    delete istio.virtualService;
+    delete istio.destinationRule.stableSubsetName;
+    canary(r).steps[0].setWeight = '10';
+    canary(r).steps[1].pause.duration = true;
+    canary(r).analysis.templates[0].templateNmae = 'x';
+    expect(schemaProblems(r)).toEqual([
+      'Rollout/web: spec.strategy.canary.steps[0].setWeight: must be integer',
+      'Rollout/web: spec.strategy.canary.steps[1].pause.duration: must be integer; must be string; must match a schema in anyOf',
+      "Rollout/web: spec.strategy.canary.trafficRouting.istio.destinationRule: must have required property 'stableSubsetName'",
+      'Rollout/web: spec.strategy.canary.analysis.templates[0].templateNmae: unknown field',
+      'Rollout/web: spec.strategy.canary.trafficRouting.istio.virtualServce: unknown field',
+    ]);
+  });
+
+  test('Rollout workloadRef.scaleDown (newer than the packaged 1.5 schema) is accepted, type-checked, and its misspelling is not', () => {
+    const wrongType = canaryRollout();
+    wrongType.spec.workloadRef.scaleDown = true;
+    expect(schemaProblems(wrongType)).toEqual(['Rollout/web: spec.workloadRef.scaleDown: must be string']);
+    const misspelled = canaryRollout();
+    misspelled.spec.workloadRef.scaledown = misspelled.spec.workloadRef.scaleDown;
+    delete misspelled.spec.workloadRef.scaleDown;
+    expect(schemaProblems(misspelled)).toEqual(['Rollout/web: spec.workloadRef.scaledown: unknown field']);
+  });
+
+  test('blueGreen Rollout: a missing active Service, a string boolean and typos in the pod template are reported', () => {
+    const r = blueGreenRollout();
+    delete r.spec.strategy.blueGreen.activeService;
+    r.spec.strategy.blueGreen.autoPromotionEnabled = 'false';
+    r.spec.strategy.blueGreen.prePromotionAnalysis.templates[0].clusterscope = true;
+    r.spec.template.spec.containers[0].imagePullPolizy = 'Always';
+    r.spec.template.spec.containers[0].securityContext.runAsNonroot = true;
+    expect(schemaProblems(r)).toEqual([
+      "Rollout/web: spec.strategy.blueGreen: must have required property 'activeService'",
+      'Rollout/web: spec.strategy.blueGreen.autoPromotionEnabled: must be boolean',
+      'Rollout/web: spec.strategy.blueGreen.prePromotionAnalysis.templates[0].clusterscope: unknown field',
+      'Rollout/web: spec.template.spec.containers[0].imagePullPolizy: unknown field',
+      'Rollout/web: spec.template.spec.containers[0].securityContext.runAsNonroot: unknown field',
+    ]);
+  });
+
+  test('AnalysisTemplate: a missing provider, wrong types and misspelled metric fields are reported', () => {
+    const t = analysisTemplate();
+    metric(t).interval = 60;
+    metric(t).count = true;
+    metric(t).successCondtion = metric(t).successCondition;
+    metric(t).provider.prometheus.qeury = 'up';
+    const noProvider = analysisTemplate();
+    delete metric(noProvider).provider;
+    expect(schemaProblems(t)).toEqual([
+      'AnalysisTemplate/success-rate: spec.metrics[0].count: must be integer; must be string; must match a schema in anyOf',
+      'AnalysisTemplate/success-rate: spec.metrics[0].interval: must be string',
+      'AnalysisTemplate/success-rate: spec.metrics[0].successCondtion: unknown field',
+      'AnalysisTemplate/success-rate: spec.metrics[0].provider.prometheus.qeury: unknown field',
+    ]);
+    expect(schemaProblems(noProvider)).toEqual(["AnalysisTemplate/success-rate: spec.metrics[0]: must have required property 'provider'"]);
+  });
+
+  test('AnalysisTemplate: fields Argo Rollouts added after 1.5 are reported as unknown (the packaged schema is 1.5.0)', () => {
+    const t = analysisTemplate();
+    metric(t).provider.prometheus.timeout = 30; // Argo Rollouts 1.6
+    metric(t).consecutiveSuccessLimit = 3; // Argo Rollouts 1.8
+    expect(schemaProblems(t)).toEqual([
+      'AnalysisTemplate/success-rate: spec.metrics[0].consecutiveSuccessLimit: unknown field',
+      'AnalysisTemplate/success-rate: spec.metrics[0].provider.prometheus.timeout: unknown field',
+    ]);
+  });
+
+  test('known blind spots: what the upstream schemas leave free-form or optional is NOT reported', () => {
+    // Argo Rollouts' CRDs preserve unknown fields in pod template volumes, resource quantities and traffic-router plugins.
+    const bg = blueGreenRollout();
+    bg.spec.template.spec.volumes[0].emptyDirr = {};
+    bg.spec.template.spec.containers[0].resources.limits.memory = { not: 'a quantity' };
+    const r = canaryRollout();
+    canary(r).trafficRouting.plugins = { 'argoproj-labs/gatewayAPI': { anything: 'goes' } };
+    // Istio 1.18's DestinationRule schema requires no subset name (later Istio releases do).
+    const dr = destinationRule();
+    delete dr.spec.subsets[0].name;
+    // An AnalysisTemplate count may be an integer or a string (for `{{args.count}}`), so '5' is valid; the web
+    // provider's jsonBody is free-form.
+    const t = analysisTemplate();
+    metric(t).count = '5';
+    metric(t).provider = { web: { url: 'http://web.shop/healthz', jsonPath: '{$.ok}', jsonBody: { anything: { goes: 1 } } } };
+    // `status` is free-form in every Istio and Argo Rollouts schema.
+    const vs = { ...virtualService(), status: { anything: 1 } };
+    expect([bg, r, dr, t, vs].map(schemaProblems)).toEqual([[], [], [], [], []]);
+  });
+});
+
 describe('podSecurityProblems', () => {
   test('the hardened Deployment with its companions has zero findings (nothing ignored)', async () => {
     expect(await podSecurityProblems([hardenedDeployment(), ...companions()])).toEqual([]);

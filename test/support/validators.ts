@@ -16,6 +16,18 @@ import { setTimeout as realSetTimeout, clearTimeout as realClearTimeout } from '
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import { AnalysisRun } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisRun';
+import { AnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
+import { ClusterAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/ClusterAnalysisTemplate';
+import { Experiment } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Experiment';
+import { Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
+import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
+import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
+import { ServiceEntry } from '@kubernetes-models/istio/networking.istio.io/v1beta1/ServiceEntry';
+import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
+import { AuthorizationPolicy as AuthorizationPolicyV1 } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
+import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1beta1/AuthorizationPolicy';
+import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
@@ -49,8 +61,10 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 /**
  * A `kubernetes-models` model class (first-party or a CRD package such as
  * `@kubernetes-models/argo-cd` or `@kubernetes-models/prometheus-operator`).
- * Only its prototype `validate()` is used: the generated classes install it
- * with `setValidateFunc`, and it validates `this` with an ajv-compiled function.
+ * Only its prototype `validate()` is used: it validates `this` with an ajv-compiled function. Models on
+ * `@kubernetes-models/base` 5 install it with `setValidateFunc` (precompiled ajv code); older ones on base 4
+ * (`@kubernetes-models/istio` 2, `@kubernetes-models/argo-rollouts` 0.3) inherit `Model.prototype.validate`, which
+ * compiles the schema with ajv 8 on first use. Both read the object the same way.
  */
 export interface ModelClass {
   readonly prototype: { validate(): void };
@@ -80,6 +94,15 @@ for (const model of [
   Application, AppProject, ApplicationSet,
   // prometheus-operator's CRDs.
   ServiceMonitor, PodMonitor, PrometheusRule,
+  // Istio's CRDs: @kubernetes-models/istio 2.3.0 carries Istio 1.18.0's schemas, which have no networking.istio.io/v1
+  // (Istio 1.22 added it; the package's next major, ESM only, has it). Free-form: `status` only.
+  VirtualService, DestinationRule, Gateway, ServiceEntry, PeerAuthentication, AuthorizationPolicy, AuthorizationPolicyV1,
+  // Argo Rollouts' CRDs: @kubernetes-models/argo-rollouts 0.3.2 carries Argo Rollouts 1.5.0's schemas, so fields added
+  // since are unknown to it (see NEWER_THAN_SCHEMA). Free-form upstream (x-kubernetes-preserve-unknown-fields), so
+  // neither type-checked nor checked for unknown fields: every pod template's `volumes` items and container
+  // `resources.limits` / `resources.requests` values, `trafficRouting.plugins`, the `plugin` metric provider,
+  // `web.jsonBody`, and `antiAffinity.requiredDuringSchedulingIgnoredDuringExecution`.
+  Rollout, AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun, Experiment,
 ]) {
   registerModel(model.apiVersion, model.kind, model);
 }
@@ -92,6 +115,20 @@ for (const model of [
 const DECLARED_BUT_UNCHECKED = new Set([
   'AppProject spec.description', // IAppProject.spec.description?: string
 ]);
+
+/**
+ * Fields the current upstream CRD has but the packaged schema predates, so its validator never reads them and the
+ * read-tracking would take them for unknown. Each maps to the type the upstream CRD gives it, which is checked here
+ * instead (only the type: the upstream CRDs put no enum on these). `[]` stands for any array index.
+ */
+const NEWER_THAN_SCHEMA = new Map<string, 'string' | 'integer' | 'boolean'>([
+  // Argo Rollouts 1.7 (argoproj/argo-rollouts#3111): never | onsuccess | progressively. The package has 1.5.0's schema.
+  ['Rollout spec.workloadRef.scaleDown', 'string'],
+]);
+
+function hasJsonType(value: unknown, type: 'string' | 'integer' | 'boolean'): boolean {
+  return type === 'integer' ? Number.isInteger(value) : typeof value === type;
+}
 
 /** The subset of an ajv `ErrorObject` used here. */
 interface AjvError {
@@ -230,6 +267,11 @@ export function schemaProblems(manifest: any): string[] {
   // A JSON copy: exactly what would be serialized to YAML (drops `undefined`),
   // and never frozen (Proxy invariants forbid wrapping frozen properties).
   const data = JSON.parse(JSON.stringify(manifest));
+  // Models on @kubernetes-models/base 4 (the Istio and Argo Rollouts packages) look their schema up through `this`:
+  // validate() reads the schema id and its lazy registration from symbol-keyed properties of the model's prototype
+  // (on a plain object it finds none and returns without validating). So the copy gets that prototype. Harmless for
+  // the others: the validators never enumerate the root object, and unknown fields are looked for among own keys.
+  Object.setPrototypeOf(data, model.prototype);
   const { proxy, accesses } = trackAccess(data);
 
   // The generated `validate()` is `runValidateFunc(ajvFn, this)`, so calling it
@@ -261,8 +303,15 @@ export function schemaProblems(manifest: any): string[] {
     for (const access of accesses.values()) {
       if (access.enumerated || access.read.size === 0) continue;
       for (const key of Object.keys(access.target)) {
+        if (access.read.has(key)) continue;
         const where = formatPath([...access.segments, key]);
-        if (!access.read.has(key) && !DECLARED_BUT_UNCHECKED.has(`${manifest.kind} ${where}`)) add(where, 'unknown field');
+        const field = `${manifest.kind} ${where.replace(/\[\d+\]/g, '[]')}`;
+        const newer = NEWER_THAN_SCHEMA.get(field);
+        if (newer) {
+          if (!hasJsonType(access.target[key], newer)) add(where, `must be ${newer}`);
+        } else if (!DECLARED_BUT_UNCHECKED.has(field)) {
+          add(where, 'unknown field');
+        }
       }
     }
   }
