@@ -23,6 +23,7 @@ export function shopEnvironments(app: Construct): Environment[] {
       namespace: 'shop-staging',
       cluster: ArgoCluster.inCluster(),
       services: { orders: { imageTag: '1.9.0-rc.1' } },
+      settings: { mesh: 'istio' },
     }),
     new Environment(app, 'prod', {
       namespace: 'shop',
@@ -36,6 +37,8 @@ export function shopEnvironments(app: Construct): Environment[] {
         },
         payments: { replicas: 3 },
       },
+      // Istio and Argo Rollouts run in prod: orders releases as a canary, payments blue-green.
+      settings: { mesh: 'istio', delivery: 'progressive' },
     }),
   ];
 }

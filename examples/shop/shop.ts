@@ -5,14 +5,15 @@ import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Environment, GoMicroservice, HealthCheck, HpaMetric, IngressPeer, IntOrPercent, RollingDeployment,
+  ArgoRollout, Environment, GoMicroservice, HealthCheck, HpaMetric, IngressPeer, IntOrPercent, IstioCanary, IstioCircuitBreaker,
+  RollingDeployment, RolloutStrategy,
 } from '../../src';
 
 const PART_OF = 'shop';
 
 /** Takes orders over HTTP; scales on its request rate. */
 class Orders extends Chart {
-  constructor(scope: Construct, id: string, monitoring: boolean) {
+  constructor(scope: Construct, id: string, monitoring: boolean, mesh: boolean) {
     super(scope, id, { namespace: namespaceOf(scope), disableResourceNameHashes: true });
     const orders = new GoMicroservice(this, 'orders', {
       image: 'ghcr.io/acme-shop/orders:1.8.2',
@@ -47,12 +48,21 @@ class Orders extends Chart {
         alerts: { latency: { threshold: 0.5 } }, // a checkout API: p99 above 500ms is slow
       });
     }
+    // In prod, every new image is a canary: Argo Rollouts moves 10, 25 then 50 % of the requests to it through Istio,
+    // and rolls it back when its error ratio passes 5 % or its p99 2 s (the analysis needs the monitoring).
+    if (mesh && monitoring && setting(scope, 'delivery') === 'progressive') {
+      new IstioCanary(this, 'canary', {
+        service: orders,
+        rollout: {},
+        trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5 } },
+      });
+    }
   }
 }
 
 /** Keeps stock; serves gRPC, checked with the gRPC health protocol. */
 class Inventory extends Chart {
-  constructor(scope: Construct, id: string, monitoring: boolean) {
+  constructor(scope: Construct, id: string, monitoring: boolean, mesh: boolean) {
     super(scope, id, { namespace: namespaceOf(scope), disableResourceNameHashes: true });
     const inventory = new GoMicroservice(this, 'inventory', {
       image: 'ghcr.io/acme-shop/inventory@sha256:3f1d2c8e5b7a9d0c4e6f8a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d',
@@ -79,12 +89,16 @@ class Inventory extends Chart {
         alerts: { errorRate: { enabled: false } }, // gRPC codes are not HTTP 5xx; see the README for a gRPC error SLO
       });
     }
+    // Where the mesh runs, callers stop sending to a pod that keeps failing, and queue no more than the pods can take.
+    if (mesh && setting(scope, 'mesh') === 'istio') {
+      new IstioCircuitBreaker(this, 'circuit-breaker', { service: inventory, connectionPool: { maxRequests: 512 } });
+    }
   }
 }
 
 /** Talks to the payment provider; a fixed pool with a longer shutdown for in-flight charges. */
 class Payments extends Chart {
-  constructor(scope: Construct, id: string, monitoring: boolean) {
+  constructor(scope: Construct, id: string, monitoring: boolean, mesh: boolean) {
     super(scope, id, { namespace: namespaceOf(scope), disableResourceNameHashes: true });
     const payments = new GoMicroservice(this, 'payments', {
       image: 'ghcr.io/acme-shop/payments:3.0.1',
@@ -96,6 +110,11 @@ class Payments extends Chart {
       networkPolicy: { allowFrom: [IngressPeer.pods({ 'app.kubernetes.io/name': 'orders' })] },
     });
     if (monitoring) payments.addMonitoring({ availability: { objective: 99.95 } });
+    // In prod, a new version starts beside the live one behind payments-preview, is analysed there, and takes the
+    // traffic only when someone runs `kubectl argo rollouts promote payments -n shop`.
+    if (mesh && monitoring && setting(scope, 'delivery') === 'progressive') {
+      new ArgoRollout(this, 'rollout', { service: payments, strategy: RolloutStrategy.blueGreen() });
+    }
   }
 }
 
@@ -103,16 +122,24 @@ class Payments extends Chart {
 export interface ShopOptions {
   /** Monitor the services with prometheus-operator (true unless said). */
   readonly monitoring?: boolean;
+  /** Use Istio and Argo Rollouts where the environment's settings ask for them (true unless said). */
+  readonly mesh?: boolean;
 }
 
 /** Adds the shop's charts to `scope`: an Environment, or an app for a single deployment in namespace `shop`. */
 export function buildShop(scope: Construct, options: ShopOptions = {}): void {
   const monitoring = options.monitoring ?? true;
-  new Orders(scope, 'orders', monitoring);
-  new Inventory(scope, 'inventory', monitoring);
-  new Payments(scope, 'payments', monitoring);
+  const mesh = options.mesh ?? true;
+  new Orders(scope, 'orders', monitoring, mesh);
+  new Inventory(scope, 'inventory', monitoring, mesh);
+  new Payments(scope, 'payments', monitoring, mesh);
 }
 
 function namespaceOf(scope: Construct): string {
   return Environment.of(scope)?.namespace ?? 'shop';
+}
+
+/** An environment's setting: `delivery` (`progressive` for Argo Rollouts) and `mesh` (`istio`). */
+function setting(scope: Construct, key: string): string | undefined {
+  return Environment.of(scope)?.setting(key);
 }

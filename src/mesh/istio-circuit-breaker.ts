@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { claimDestinationRule, istioHost, joinMesh } from './istio-service';
 import { trafficPolicy, TrafficPolicyOptions } from './traffic-policy';
 import { checkNamespace } from '../core/checks';
+import { syncWaveAnnotations } from '../environment/sync-waves';
 import { IGoMicroservice } from '../workload/workload-contract';
 
 /**
@@ -48,7 +49,7 @@ export class IstioCircuitBreaker extends Construct {
     this.destinationRule = new ApiObject(this, 'Resource', {
       apiVersion: 'networking.istio.io/v1beta1',
       kind: 'DestinationRule',
-      metadata: { name: service.name, namespace: service.namespace, labels: { ...service.labels } },
+      metadata: { name: service.name, namespace: service.namespace, labels: { ...service.labels }, annotations: syncWaveAnnotations(this, 'DestinationRule') },
       spec: { host: istioHost(service), trafficPolicy: policy },
     });
     joinMesh(service, monitoringNamespace);

@@ -43,8 +43,10 @@ describe('example: shop', () => {
   });
 
   test('every object passes the upstream Kubernetes and Argo CD schemas, with no unknown field', () => {
-    // Per environment: 17 workload objects and 3 x 3 monitoring objects; then the project, ApplicationSet and root.
-    expect(objects.length).toBe(3 * (17 + 9) + 3);
+    // Per environment: 17 workload objects and 3 x 3 monitoring objects; staging and prod: inventory's DestinationRule;
+    // prod: orders' VirtualService, DestinationRule, Rollout and AnalysisTemplate, payments' Rollout, AnalysisTemplate
+    // and preview Service; then the project, ApplicationSet and root.
+    expect(objects.length).toBe(3 * (17 + 9) + 2 + 7 + 3);
     expect(objects.flatMap((o) => schemaProblems(o))).toEqual([]);
   });
 
@@ -75,7 +77,7 @@ describe('example: shop', () => {
         expect(podsOf((o.spec.podSelector ?? o.spec.selector).matchLabels)).toHaveLength(1);
       }
       if (o.kind === 'HorizontalPodAutoscaler') {
-        const target = find(env, 'Deployment', o.spec.scaleTargetRef.name);
+        const target = find(env, o.spec.scaleTargetRef.kind, o.spec.scaleTargetRef.name);
         expect(target).toBeDefined();
         expect(target.spec).not.toHaveProperty('replicas');
         expect(find(env, 'PodDisruptionBudget', o.metadata.name).spec.minAvailable).toBeLessThan(o.spec.minReplicas);
@@ -124,8 +126,29 @@ describe('example: shop', () => {
     expect(set.spec.generators[0].list.elements.map((e: any) => e.env)).toEqual(['dev', 'staging', 'prod']);
     expect(set.spec.template.spec.project).toBe('shop');
     expect(set.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    expect(set.spec.template.spec.ignoreDifferences).toEqual([{ group: 'apps', kind: 'Deployment', name: 'orders', jsonPointers: ['/spec/replicas'] }]);
+    // What controllers own: replica counts (HPA, Argo Rollouts), the VirtualService weights and the subsets' labels.
+    expect(set.spec.template.spec.ignoreDifferences).toEqual([
+      { group: 'apps', kind: 'Deployment', name: 'orders', jsonPointers: ['/spec/replicas'] },
+      { group: 'apps', kind: 'Deployment', name: 'payments', jsonPointers: ['/spec/replicas'] },
+      { group: 'argoproj.io', kind: 'Rollout', name: 'orders', jsonPointers: ['/spec/replicas'] },
+      { group: 'networking.istio.io', kind: 'DestinationRule', name: 'orders', jsonPointers: ['/spec/subsets'] },
+      { group: 'networking.istio.io', kind: 'VirtualService', name: 'orders', jsonPointers: ['/spec/http/0/route'] },
+    ]);
     expect(parse(files.get('argocd-root.k8s.yaml')!)[0].spec.source.directory).toEqual({ include: 'argocd.k8s.yaml' });
+  });
+
+  test('prod releases orders as an Istio canary and payments blue-green, with Argo Rollouts; the mesh guards inventory', () => {
+    const kinds = (env: string) => envObjects(env).filter((o) => /Rollout|AnalysisTemplate|VirtualService|DestinationRule/.test(o.kind))
+      .map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(kinds('dev')).toEqual([]);
+    expect(kinds('staging')).toEqual(['DestinationRule/inventory']);
+    expect(kinds('prod')).toEqual([
+      'AnalysisTemplate/orders-analysis', 'AnalysisTemplate/payments-analysis', 'DestinationRule/inventory', 'DestinationRule/orders',
+      'Rollout/orders', 'Rollout/payments', 'VirtualService/orders',
+    ]);
+    expect(find('prod', 'Rollout', 'orders').spec.strategy.canary.trafficRouting.istio.virtualService).toEqual({ name: 'orders', routes: ['primary'] });
+    expect(find('prod', 'Rollout', 'payments').spec.strategy.blueGreen).toMatchObject({ activeService: 'payments', previewService: 'payments-preview' });
+    expect(find('prod', 'DestinationRule', 'inventory').spec.trafficPolicy.connectionPool.http.http2MaxRequests).toBe(512);
   });
 
   test('npx cdk8s synth writes the same bytes twice', () => {

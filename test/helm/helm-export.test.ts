@@ -326,7 +326,8 @@ describe('HelmValues.expose', () => {
 
 // Monitoring objects hold the namespace inside PromQL and the dashboard, which no value expresses: charts with a
 // values file per environment are for the workloads (see the README).
-const buildShopWithoutMonitoring = (scope: Construct) => buildShop(scope, { monitoring: false });
+// Per-environment values express what differs in values only: not monitoring (namespaces in PromQL), not the mesh.
+const buildShopWithoutMonitoring = (scope: Construct) => buildShop(scope, { monitoring: false, mesh: false });
 
 describe('HelmExport: one chart, a values file per environment', () => {
   const outdir = tmp('gantry-helm-envs-');
