@@ -7,8 +7,8 @@ import { parseAllDocuments } from 'yaml';
 import { shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
 import {
-  ArgoCluster, Environment, GantryApp, GantryErrors, GoMicroservice, GoMicroserviceProps, HealthCheck, HelmExport, HelmValues, HpaMetric,
-  IntOrPercent, RollingDeployment, ValueType,
+  ArgoCluster, BlueGreenDeployment, Environment, GantryApp, GantryErrors, GoMicroservice, GoMicroserviceProps, HealthCheck, HelmExport,
+  HelmValues, HpaMetric, IntOrPercent, IstioCanary, RollingDeployment, ValueType,
 } from '../../src';
 import { helmLint, helmPackage, helmTemplate, HelmTemplateOptions } from '../support/helm';
 import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
@@ -372,5 +372,48 @@ describe('HelmExport: one chart, a values file per environment', () => {
     expect(error.message).toBe("Environment 'odd': 'environments' (odd) differs from the exported chart in templates/payments.yaml line 81: "
       + 'the chart has "{{- with .Values.payments.extraEnv }}" where odd has "- name: DEBUG", and no value expresses that; '
       + 'keep environment differences to image, replicas, autoscaling and resources, or export that environment as a chart of its own');
+  });
+});
+
+describe('HelmExport: canary weight, canary image and the live colour as values', () => {
+  const { objects, chartDir } = exportApp((app) => {
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const orders = new GoMicroservice(chart, 'orders', { image: 'ghcr.io/acme/orders:1.4.2', autoscaling: { minReplicas: 4, maxReplicas: 8 } });
+    new IstioCanary(chart, 'orders-canary', { service: orders, canaryImage: 'ghcr.io/acme/orders:1.5.0', weight: 10, gateways: ['istio-system/public'] });
+    const payments = new GoMicroservice(chart, 'payments', { image: 'ghcr.io/acme/payments:3.0.1' });
+    new BlueGreenDeployment(chart, 'payments-release', { service: payments, greenImage: 'ghcr.io/acme/payments:3.1.0' });
+  });
+
+  test('default values render exactly what cdk8s synth writes', () => {
+    expect(byKey(render(chartDir))).toEqual(byKey(objects));
+  });
+
+  test('the canary weight moves the weights of both routes, and nothing else', () => {
+    const after = render(chartDir, { set: { 'orders.canary.weight': '50' } });
+    expect(differences(objects, after)).toEqual([0, 1].flatMap((route) => [0, 1].map((d) => `VirtualService/shop/orders spec.http.${route}.route.${d}.weight`)));
+    expect(byKey(after).get('VirtualService/shop/orders').spec.http.map((r: any) => r.route.map((d: any) => d.weight))).toEqual([[50, 50], [50, 50]]);
+  });
+
+  test('the canary image changes the canary Deployment\'s image only', () => {
+    const after = render(chartDir, { set: { 'orders.canary.image.tag': '1.5.1' } });
+    expect(differences(objects, after)).toEqual(['Deployment/shop/orders-canary spec.template.spec.containers.0.image']);
+  });
+
+  test('the live colour switches the two Services\' selectors', () => {
+    const after = render(chartDir, { set: { 'payments.blueGreen.active': 'green' } });
+    expect(differences(objects, after)).toEqual([
+      'Service/shop/payments spec.selector.gantry.dev/track', 'Service/shop/payments-preview spec.selector.gantry.dev/track',
+    ]);
+    expect(byKey(after).get('Service/shop/payments').spec.selector['gantry.dev/track']).toBe('green');
+    expect(byKey(after).get('Service/shop/payments-preview').spec.selector['gantry.dev/track']).toBe('blue');
+  });
+
+  test.each([
+    ['a weight above 100', { 'orders.canary.weight': '150' }, 'orders.canary.weight: Must be less than or equal to 100'],
+    ['a colour that is not blue or green', { 'payments.blueGreen.active': 'red' }, 'payments.blueGreen.active: payments.blueGreen.active must be one of the following: "blue", "green"'],
+  ])('the schema refuses %s', (_what, set, message) => {
+    const result = helmTemplate(chartDir, { set });
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain(message);
   });
 });
