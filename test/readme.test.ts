@@ -157,13 +157,24 @@ describe('README', () => {
     expect(objects.filter((o) => o.kind === 'Deployment').length).toBe(1);
   });
 
-  test.each(TITLES.map((t, i) => [t, SNIPPETS[i]]).filter(([, s]) => /^(orders|payments)\.addMonitoring\(/m.test(s) && !s.includes('new GoMicroservice')))(
+  test.each(TITLES.map((t, i) => [t, SNIPPETS[i]]).filter(([, s]) => /^(orders|payments)\.addMonitoring\(/m.test(s) && !s.includes('new GoMicroservice')
+    && !/new (IstioCanary|ArgoRollout)\(/.test(s)))(
     'continues a service: %s', (_title, snippet) => {
       const { chart } = newChart({ namespace: 'shop' });
       const service = (name: string) => new gantry.GoMicroservice(chart, name, { image: `ghcr.io/acme/${name}:1.4.2` });
       run(snippet, { orders: service('orders'), payments: service('payments') });
       const objects = synth(chart);
       expect(objects.filter((o) => o.kind === 'PrometheusRule').length).toBe(1);
+    });
+
+  test.each(TITLES.map((t, i) => [t, SNIPPETS[i]]).filter(([, s]) => /new (IstioCanary|ArgoRollout|BlueGreenDeployment|IstioCircuitBreaker)\(/.test(s)))(
+    'releases a service: %s', (_title, snippet) => {
+      const { chart } = newChart({ namespace: 'shop' });
+      const service = (name: string) => new gantry.GoMicroservice(chart, name, { image: `ghcr.io/acme/${name}:1.4.2`, autoscaling: { maxReplicas: 6 } });
+      run(snippet, { chart, orders: service('orders'), payments: service('payments') });
+      const objects = synth(chart);
+      // Istio or Argo Rollouts objects, or the second Deployment of a blue-green pair.
+      expect(objects.filter((o) => /VirtualService|DestinationRule|Rollout/.test(o.kind) || o.metadata.name === 'payments-green').length).toBeGreaterThan(0);
     });
 
   test('the cdk8s-plus snippet lets a cdk8s-plus workload reach the service', () => {
