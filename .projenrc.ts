@@ -146,6 +146,15 @@ for (const task of [project.testTask, project.tasks.tryFind('test:update'), proj
   task?.prependSpawn(tools);
 }
 
+// The example's services are Go programs: their own tests run with the suite (the jest end-to-end test builds and
+// runs them against the manifests).
+const goTest = project.addTask('test:go', {
+  description: 'Vet and test the example\'s Go services',
+  cwd: 'examples/shop/services',
+  steps: [{ exec: 'go vet ./...' }, { exec: 'go test ./...' }],
+});
+project.testTask.spawn(goTest);
+
 project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdk8s.yaml', '/.ci/', '/docs/', '/.tools/');
 // The linters' settings for the tests (test/lint), not for the library's users.
 project.npmignore?.exclude('/.kube-linter.yaml', '/.kube-score.yaml');

@@ -19,9 +19,10 @@ class Orders extends Chart {
       image: 'ghcr.io/acme-shop/orders:1.8.2',
       partOf: PART_OF,
       config: {
+        // Short names resolve in the pod's own namespace: each environment's orders calls that environment's services.
         'config.yaml': [
-          'inventory_addr: inventory.shop.svc.cluster.local:9000',
-          'payments_url: http://payments.shop.svc.cluster.local',
+          'inventory_addr: inventory:9000',
+          'payments_url: http://payments',
           'request_timeout: 3s',
           '',
         ].join('\n'),
@@ -109,7 +110,18 @@ class Payments extends Chart {
       shutdown: { timeout: Duration.seconds(45) },
       networkPolicy: { allowFrom: [IngressPeer.pods({ 'app.kubernetes.io/name': 'orders' })] },
     });
-    if (monitoring) payments.addMonitoring({ availability: { objective: 99.95 } });
+    // Instrumented with OpenTelemetry (otelhttp and its Prometheus exporter): its names and units follow the semantic
+    // conventions, in seconds.
+    if (monitoring) {
+      payments.addMonitoring({
+        availability: { objective: 99.95 },
+        metricNames: {
+          requestsTotal: 'http_server_request_duration_seconds_count',
+          codeLabel: 'http_response_status_code',
+          requestDurationSeconds: 'http_server_request_duration_seconds',
+        },
+      });
+    }
     // In prod, a new version starts beside the live one behind payments-preview, is analysed there, and takes the
     // traffic only when someone runs `kubectl argo rollouts promote payments -n shop`.
     if (mesh && monitoring && setting(scope, 'delivery') === 'progressive') {
