@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { AlertOptions, AlertPresets, AlertSeverity } from './alert-options';
 import { checkPromQL } from './promql';
 import { matchers, Signals, Target } from './signals';
+import { checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
 
 // The preset alerts and SLO rules of a service, as Prometheus rule-file objects. Internal: PrometheusMonitor wraps them.
@@ -16,14 +17,21 @@ export interface Rule {
   annotations?: { [key: string]: string };
 }
 
-/** A duration in Prometheus's format: 90s, 5m, 1h, 3d. */
-function promDuration(d: Duration): string {
-  const s = d.toSeconds({ integral: false });
+/**
+ * A duration in Prometheus's format, in its largest whole unit: 90s, 5m, 1h, 3d, and 0s for none. Prometheus takes no
+ * fraction (`1.5s` would make promtool refuse the whole rule file, every alert of the service with it).
+ */
+function promDuration(scope: IConstruct, property: string, d: Duration): string {
+  const s = checkSeconds(scope, property, d, 0, 366 * 86400);
+  if (s === 0) return '0s';
   if (s % 86400 === 0) return `${s / 86400}d`;
   if (s % 3600 === 0) return `${s / 3600}h`;
   if (s % 60 === 0) return `${s / 60}m`;
   return `${s}s`;
 }
+
+/** The longest window of the burn-rate alerts: an SLO period must be at least that long. */
+const LONGEST_WINDOW_SECONDS = 3 * 86400;
 
 interface Preset {
   key: keyof AlertPresets;
@@ -209,7 +217,7 @@ export function presetAlerts(scope: IConstruct, presets: AlertPresets, signals: 
     const rule: Rule = {
       alert: p.alert,
       expr: p.expr(signals, threshold),
-      for: promDuration(o.for ?? p.for),
+      for: promDuration(scope, `alerts.${p.key}.for`, o.for ?? p.for),
       labels: { severity: o.severity ?? p.severity, service: t.service },
       annotations: {
         summary: p.summary,
@@ -274,7 +282,11 @@ export function sloRules(
     throw GantryError.of(scope, `${indicator.property}.objective`, objective, 'must be a percentage between 0 and 100, exclusive',
       'use a value such as 99.9');
   }
-  const periodText = promDuration(period);
+  const periodText = promDuration(scope, `${indicator.property}.period`, period);
+  if (period.toSeconds({ integral: false }) < LONGEST_WINDOW_SECONDS) {
+    throw GantryError.of(scope, `${indicator.property}.period`, periodText, 'is shorter than the longest burn-rate window (3d), so the ticket alert could never see it',
+      'use a period of at least Duration.days(3), such as Duration.days(30)');
+  }
   const budget = +(1 - objective / 100).toPrecision(12);
   const slo = indicator.name;
   const sloLabels = { slo, service: t.service };

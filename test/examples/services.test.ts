@@ -69,7 +69,11 @@ describe('the example\'s services, run as their manifests say', () => {
     buildServices();
     SERVICES.forEach((service, i) => pods.set(service, Pod.start({
       // The fault switch is the one thing added to the Deployment's environment: the Prometheus test turns it on.
-      binary: path.join(BIN, service), deployment: deploymentOf(service), objects, secrets: SECRETS, slot: i + 1,
+      binary: path.join(BIN, service),
+      deployment: deploymentOf(service),
+      objects,
+      secrets: SECRETS,
+      slot: i + 1,
       testEnv: { FAULT_INJECTION: 'enabled' },
     })));
     for (const [service, pod] of pods) {
@@ -145,10 +149,19 @@ describe('the example\'s services, run as their manifests say', () => {
     test('an alert reads a metric the instrumentation does not export', async () => {
       const pod = pods.get('orders')!;
       const exposition = await (await fetch(metricsEndpoint('orders', pod))).text();
-      const rule = { kind: 'PrometheusRule', metadata: { name: 'orders' }, spec: { groups: [{ name: 'x', rules: [
-        { alert: 'OrdersSlow', expr: 'histogram_quantile(0.99, sum by (le) (rate(http_server_duration_bucket{job="orders"}[5m]))) > 1' },
-        { alert: 'OrdersByHandler', expr: 'sum by (handler) (rate(http_requests_total{job="orders"}[5m])) > 1' },
-      ] }] } };
+      const rule = {
+        kind: 'PrometheusRule',
+        metadata: { name: 'orders' },
+        spec: {
+          groups: [{
+            name: 'x',
+            rules: [
+              { alert: 'OrdersSlow', expr: 'histogram_quantile(0.99, sum by (le) (rate(http_server_duration_bucket{job="orders"}[5m]))) > 1' },
+              { alert: 'OrdersByHandler', expr: 'sum by (handler) (rate(http_requests_total{job="orders"}[5m])) > 1' },
+            ],
+          }],
+        },
+      };
       expect(metricProblems('orders', exposition, [rule])).toEqual([
         'orders: PrometheusRule/orders alert OrdersSlow reads http_server_duration_bucket, which the binary does not export',
         'orders: PrometheusRule/orders alert OrdersByHandler reads http_requests_total by its label handler, which the binary does not export on it (it has code, method)',

@@ -294,6 +294,13 @@ describe('PrometheusMonitor', () => {
     expect(tuned.output).toContain('SUCCESS');
   });
 
+  test('an alert that fires at once has no \'for\' (never `0d`)', () => {
+    const rules = only(monitored(), 'PrometheusRule').spec.groups[0].rules;
+    const immediate = rules.filter((r: any) => ['GoServiceRestarting', 'GoServiceOomKilled'].includes(r.alert));
+    expect(immediate.map((r: any) => r.for)).toEqual([undefined, undefined]);
+    expect(rules.filter((r: any) => r.for !== undefined).every((r: any) => /^[1-9][0-9]*[smhd]$/.test(r.for))).toBe(true);
+  });
+
   test('metric names are configurable', () => {
     const rules = only(monitored({ metricNames: { requestsTotal: 'grpc_server_handled_total', codeLabel: 'grpc_code' } }), 'PrometheusRule').spec.groups[0].rules;
     expect(rules[0].expr).toContain('grpc_server_handled_total{job="orders", namespace="shop", grpc_code=~"5.."}');
@@ -312,6 +319,10 @@ describe('PrometheusMonitor', () => {
       "PrometheusMonitor 'test/orders/Monitoring': 'availability.objective' (999) must be a percentage between 0 and 100, exclusive; use a value such as 99.9"],
     ['the scrape timeout exceeds the interval', { interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(20) },
       "PrometheusMonitor 'test/orders/Monitoring': 'scrapeTimeout' (20s) is longer than the scrape interval (15s); use at most Duration.seconds(15)"],
+    ['an alert waits a fraction of a second', { alerts: { latency: { for: Duration.millis(1500) } } },
+      "PrometheusMonitor 'test/orders/Monitoring': 'alerts.latency.for' (1.5s) must be a whole number of seconds from 0 to 31622400; use a value such as Duration.seconds(2)"],
+    ['the SLO period is shorter than the longest burn-rate window', { availability: { objective: 99.9, period: Duration.days(1) } },
+      "PrometheusMonitor 'test/orders/Monitoring': 'availability.period' (1d) is shorter than the longest burn-rate window (3d), so the ticket alert could never see it; use a period of at least Duration.days(3), such as Duration.days(30)"],
   ] as [string, PrometheusMonitorOptions, string][])('fails when %s', (_what, options, message) => {
     expect(gantryError((c: Construct) => new GoMicroservice(c, 'orders', { image: IMAGE }).addMonitoring(options)).message).toBe(message);
   });

@@ -71,15 +71,25 @@ export class Pod {
     this.name = `${options.deployment.metadata.name}-5d4f8b7c9-${'x2x7q'.slice(0, 5 - String(options.slot).length)}${options.slot}`;
     this.address = `10.231.${options.slot}.2`;
     this.netns = `gantry-${process.pid}-${options.slot}`;
-    this.root = fs.mkdtempSync(path.join(os.tmpdir(), `gantry-pod-${options.slot}-`));
+    // The pod's files live under a top-level directory that none of its mounts replaces (the mounts hide whatever is
+    // under theirs, the test's temporary directory and checkout included): the program is copied there too.
+    const tops = new Set<string>((container.volumeMounts ?? []).map((m: any) => m.mountPath.split('/')[1]));
+    const executable = (dir: string) => !/\bnoexec\b/.test(spawnSync('findmnt', ['-no', 'OPTIONS', '-T', dir], { encoding: 'utf8' }).stdout ?? '');
+    const base = ['/run', '/mnt', '/srv', os.tmpdir()].find((b) => !tops.has(b.split('/')[1]) && fs.existsSync(b) && executable(b));
+    if (base === undefined) throw new Error(`no directory outside the pod's mounts (${[...tops].join(', ')}) to hold its files`);
+    this.root = fs.mkdtempSync(path.join(base, `gantry-pod-${options.slot}-`));
+    const program = path.join(this.root, 'program', path.basename(options.binary));
+    fs.mkdirSync(path.dirname(program));
+    fs.copyFileSync(options.binary, program);
+    fs.chmodSync(program, 0o755);
 
     const mounts = this.prepareVolumes(spec, container);
     this.createNetwork();
     const uid = container.securityContext?.runAsUser ?? spec.securityContext?.runAsUser ?? 0;
     const gid = container.securityContext?.runAsGroup ?? spec.securityContext?.runAsGroup ?? 0;
     const fsGroup = spec.securityContext?.fsGroup;
-    const command = [...(container.command ?? [options.binary]), ...(container.args ?? [])];
-    if (container.command) command[0] = options.binary;
+    const command = [...(container.command ?? [program]), ...(container.args ?? [])];
+    if (container.command) command[0] = program;
     const script = [
       ...mounts.map(([from, to]) => `mount --bind '${from}' '${to}'`),
       `exec setpriv --reuid=${uid} --regid=${gid} ${fsGroup !== undefined ? `--groups=${fsGroup}` : '--clear-groups'} --no-new-privs -- ${command.map((c) => `'${c}'`).join(' ')}`,
@@ -198,8 +208,7 @@ export class Pod {
     // eslint-disable-next-line no-bitwise
     for (const d of walkDirs(this.root)) fs.chmodSync(d, fs.statSync(d).mode | 0o755);
     fs.chmodSync(this.root, 0o755);
-    // /tmp last: the pod's directory is under it, and binding over /tmp hides it for the mounts after.
-    return [...tops].sort((a, b) => Number(a === 'tmp') - Number(b === 'tmp')).map((top) => [path.join(this.root, top), `/${top}`]);
+    return [...tops].map((top) => [path.join(this.root, top), `/${top}`]);
   }
 
   /** The container's environment, the downward API resolved as the kubelet resolves it. */
