@@ -233,12 +233,21 @@ export function presetAlerts(scope: IConstruct, presets: AlertPresets, signals: 
 }
 
 /** The windows of the multi-window, multi-burn-rate alerts (Google SRE workbook, chapter 5). */
+// Each alert fires when the error budget burns so fast that, kept up over the long window, it would spend the given
+// share of the whole period's budget: the factor is that share times the period over the window (the SRE workbook's
+// 2 % in 1 hour, 5 % in 6 hours, 10 % in a day and in 3 days; Sloth and Pyrra compute it the same way). Over 30 days
+// that gives the workbook's 14.4, 6, 3 and 1; over 7 days 3.36, 1.4, 0.7 and 0.233.
 const BURN_RATE_WINDOWS = [
-  { long: '1h', short: '5m', factor: 14.4, severity: AlertSeverity.CRITICAL, kind: 'page' },
-  { long: '6h', short: '30m', factor: 6, severity: AlertSeverity.CRITICAL, kind: 'page' },
-  { long: '1d', short: '2h', factor: 3, severity: AlertSeverity.WARNING, kind: 'ticket' },
-  { long: '3d', short: '6h', factor: 1, severity: AlertSeverity.WARNING, kind: 'ticket' },
+  { long: '1h', longSeconds: 3600, short: '5m', budgetShare: 0.02, severity: AlertSeverity.CRITICAL, kind: 'page' },
+  { long: '6h', longSeconds: 6 * 3600, short: '30m', budgetShare: 0.05, severity: AlertSeverity.CRITICAL, kind: 'page' },
+  { long: '1d', longSeconds: 86400, short: '2h', budgetShare: 0.1, severity: AlertSeverity.WARNING, kind: 'ticket' },
+  { long: '3d', longSeconds: 3 * 86400, short: '6h', budgetShare: 0.1, severity: AlertSeverity.WARNING, kind: 'ticket' },
 ];
+
+/** The burn-rate factor of a window for an SLO over `periodSeconds`, to 4 significant digits. */
+export function burnRateFactor(window: { longSeconds: number; budgetShare: number }, periodSeconds: number): number {
+  return +((window.budgetShare * periodSeconds) / window.longSeconds).toPrecision(4);
+}
 
 /** What an objective measures: its name, its property (for messages) and its error ratio over a window. */
 export interface SloIndicator {
@@ -293,7 +302,10 @@ export function sloRules(
   const sel = matchers([`slo="${slo}"`]);
   const windows = [...new Set(['5m', '30m', '1h', '2h', '6h', '1d', '3d', periodText])];
   const rules: Rule[] = windows.map((w) => ({ record: `slo:sli_error:ratio_rate${w}`, expr: indicator.errorRatio(w), labels: { ...sloLabels } }));
+  const periodSeconds = period.toSeconds({ integral: false });
   rules.push(
+    // What dashboards and SLO tools list: one series per objective, with its target and period as labels.
+    { record: 'slo:info', expr: 'vector(1)', labels: { ...sloLabels, objective: String(objective), period: periodText } },
     { record: 'slo:objective:ratio', expr: `vector(${objective / 100})`, labels: { ...sloLabels } },
     { record: 'slo:error_budget:ratio', expr: `vector(${budget})`, labels: { ...sloLabels } },
     {
@@ -303,7 +315,7 @@ export function sloRules(
     },
   );
   for (const kind of ['page', 'ticket']) {
-    const ws = BURN_RATE_WINDOWS.filter((w) => w.kind === kind);
+    const ws = BURN_RATE_WINDOWS.filter((w) => w.kind === kind).map((w) => ({ ...w, factor: burnRateFactor(w, periodSeconds) }));
     const burning = (w: typeof ws[number]) => `(slo:sli_error:ratio_rate${w.long}${sel} > (${w.factor} * ${budget})`
       + ` and slo:sli_error:ratio_rate${w.short}${sel} > (${w.factor} * ${budget}))`;
     const alert = kind === 'page' ? 'GoServiceErrorBudgetBurnPage' : 'GoServiceErrorBudgetBurnTicket';

@@ -256,6 +256,35 @@ describe('PrometheusMonitor', () => {
     });
   });
 
+  describe('burn-rate factors follow the SLO period', () => {
+    const pageOf = (period: Duration) => only(monitored({ availability: { objective: 99.9, period } }), 'PrometheusRule').spec.groups[1].rules
+      .filter((r: any) => r.alert).map((r: any) => [...r.expr.matchAll(/> \(([0-9.]+) \* /g)].map((m) => Number(m[1])));
+
+    test('30 days: the SRE workbook\'s 14.4, 6, 3 and 1', () => {
+      expect(pageOf(Duration.days(30))).toEqual([[14.4, 14.4, 6, 6], [3, 3, 1, 1]]);
+    });
+
+    test('7 days: the same budget shares in the same windows, 3.36, 1.4, 0.7 and 0.2333', () => {
+      expect(pageOf(Duration.days(7))).toEqual([[3.36, 3.36, 1.4, 1.4], [0.7, 0.7, 0.2333, 0.2333]]);
+    });
+
+    test('a 7-day SLO pages when 2 % of its budget burns in an hour, and not just below', () => {
+      const weekly = monitored({ availability: { objective: 99.9, period: Duration.days(7) } });
+      const page = (ratio: number, firing: boolean) => testRules(ruleFile(weekly), [unitTest(
+        requests(+(1000 * (1 - ratio)).toFixed(3), +(1000 * ratio).toFixed(3), 120), 'GoServiceErrorBudgetBurnPage', 65,
+        firing ? [{ exp_labels: { alertname: 'GoServiceErrorBudgetBurnPage', severity: 'critical', service: 'orders', slo: 'orders-availability' } }] : [])]);
+      // 3.36 x 0.001 = 0.00336: a 30-day SLO would not page at 0.0035, a 7-day one must.
+      expect(page(0.0035, true).output).toContain('SUCCESS');
+      expect(page(0.0013, false).output).toContain('SUCCESS');
+    });
+
+    test('an info series carries the objective and the period', () => {
+      const info = only(monitored({ availability: { objective: 99.5, period: Duration.days(28) } }), 'PrometheusRule').spec.groups[1].rules
+        .find((r: any) => r.record === 'slo:info');
+      expect(info).toEqual({ record: 'slo:info', expr: 'vector(1)', labels: { slo: 'orders-availability', service: 'orders', objective: '99.5', period: '28d' } });
+    });
+  });
+
   describe('latency SLO (99% under 250ms: budget 0.01)', () => {
     const latencyObjects = monitored({ latency: { objective: 99, threshold: Duration.millis(250) } });
     const slow = (ratio: number) => [
