@@ -298,16 +298,18 @@ export function sloRules(
   }
   const budget = +(1 - objective / 100).toPrecision(12);
   const slo = indicator.name;
+  // The namespace tells two environments' objectives apart in one Prometheus; the constant series carry it explicitly.
+  const namespace: { [key: string]: string } = t.namespace !== undefined ? { namespace: t.namespace } : {};
   const sloLabels = { slo, service: t.service };
-  const sel = matchers([`slo="${slo}"`]);
+  const sel = matchers([`slo="${slo}"`, t.namespace !== undefined ? `namespace="${t.namespace}"` : undefined]);
   const windows = [...new Set(['5m', '30m', '1h', '2h', '6h', '1d', '3d', periodText])];
   const rules: Rule[] = windows.map((w) => ({ record: `slo:sli_error:ratio_rate${w}`, expr: indicator.errorRatio(w), labels: { ...sloLabels } }));
   const periodSeconds = period.toSeconds({ integral: false });
   rules.push(
     // What dashboards and SLO tools list: one series per objective, with its target and period as labels.
-    { record: 'slo:info', expr: 'vector(1)', labels: { ...sloLabels, objective: String(objective), period: periodText } },
-    { record: 'slo:objective:ratio', expr: `vector(${objective / 100})`, labels: { ...sloLabels } },
-    { record: 'slo:error_budget:ratio', expr: `vector(${budget})`, labels: { ...sloLabels } },
+    { record: 'slo:info', expr: 'vector(1)', labels: { ...sloLabels, ...namespace, objective: String(objective), period: periodText } },
+    { record: 'slo:objective:ratio', expr: `vector(${objective / 100})`, labels: { ...sloLabels, ...namespace } },
+    { record: 'slo:error_budget:ratio', expr: `vector(${budget})`, labels: { ...sloLabels, ...namespace } },
     {
       record: 'slo:error_budget_remaining:ratio',
       expr: `1 - (slo:sli_error:ratio_rate${periodText}${sel} / ${budget})`,

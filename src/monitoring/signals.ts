@@ -2,7 +2,8 @@ import { MetricNames } from './metric-names';
 
 // One source for every PromQL expression about a service: the alerts, the SLO rules and the dashboard ask this factory,
 // each with its own window ('5m' in a rule, '$__rate_interval' on a dashboard), so what pages and what is graphed is
-// the same query.
+// the same query. Every aggregation keeps `namespace`: Alertmanager groups, inhibits and routes by it
+// (kube-prometheus-stack's defaults), and two environments in one Prometheus never share a series.
 
 /** MetricNames with every default filled in. */
 export type ResolvedMetricNames = Required<MetricNames>;
@@ -64,58 +65,59 @@ export class Signals {
   /** Requests per second over `window`, summed (or by the labels `by`), as of `offset` ago. */
   public requestRate(window: string, options: { by?: string; offset?: string } = {}): string {
     const at = options.offset ? ` offset ${options.offset}` : '';
-    return `${options.by ? `sum by (${options.by}) ` : 'sum'}(rate(${this.names.requestsTotal}${this.http()}[${window}]${at}))`;
+    return `sum by (${['namespace', ...(options.by ? [options.by] : [])].join(', ')}) (rate(${this.names.requestsTotal}${this.http()}[${window}]${at}))`;
   }
 
   /** Share of requests answered with 5xx. */
   public errorRatio(window: string): string {
     const m = this.names;
-    return `sum(rate(${m.requestsTotal}${this.http(`${m.codeLabel}=~"5.."`)}[${window}])) / ${this.requestRate(window)}`;
+    return `sum by (namespace) (rate(${m.requestsTotal}${this.http(`${m.codeLabel}=~"5.."`)}[${window}])) / ${this.requestRate(window)}`;
   }
 
   /** Share of requests slower than `le` seconds (a bucket boundary of the duration histogram). */
   public slowRatio(window: string, le: string): string {
     const m = this.names;
-    return `1 - (sum(rate(${m.requestDurationSeconds}_bucket${this.http(`le="${le}"`)}[${window}])) / sum(rate(${m.requestDurationSeconds}_count${this.http()}[${window}])))`;
+    const rate = (series: string) => `sum by (namespace) (rate(${series}[${window}]))`;
+    return `1 - (${rate(`${m.requestDurationSeconds}_bucket${this.http(`le="${le}"`)}`)} / ${rate(`${m.requestDurationSeconds}_count${this.http()}`)})`;
   }
 
   /** The `q` quantile of the request duration, in seconds. */
   public latencyQuantile(q: string, window: string): string {
-    return `histogram_quantile(${q}, sum by (le) (rate(${this.names.requestDurationSeconds}_bucket${this.http()}[${window}])))`;
+    return `histogram_quantile(${q}, sum by (namespace, le) (rate(${this.names.requestDurationSeconds}_bucket${this.http()}[${window}])))`;
   }
 
   /** CPU use per pod, as a share of its limit. */
   public cpuOfLimit(window: string): string {
-    return `sum by (pod) (rate(container_cpu_usage_seconds_total${this.pods()}[${window}])) / ${this.limit('cpu')}`;
+    return `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total${this.pods()}[${window}])) / ${this.limit('cpu')}`;
   }
 
   /** Working set per pod, as a share of its memory limit. */
   public memoryOfLimit(): string {
-    return `sum by (pod) (container_memory_working_set_bytes${this.pods()}) / ${this.limit('memory')}`;
+    return `sum by (namespace, pod) (container_memory_working_set_bytes${this.pods()}) / ${this.limit('memory')}`;
   }
 
   /** Share of CPU periods throttled, per pod. */
   public cpuThrottling(window: string): string {
-    return `sum by (pod) (rate(container_cpu_cfs_throttled_periods_total${this.pods()}[${window}])) / sum by (pod) (rate(container_cpu_cfs_periods_total${this.pods()}[${window}]))`;
+    return `sum by (namespace, pod) (rate(container_cpu_cfs_throttled_periods_total${this.pods()}[${window}])) / sum by (namespace, pod) (rate(container_cpu_cfs_periods_total${this.pods()}[${window}]))`;
   }
 
   /** Goroutines per pod, now or `offset` ago. */
   public goroutines(offset?: string): string {
-    return `sum by (pod) (${this.names.goroutines}${this.http()}${offset ? ` offset ${offset}` : ''})`;
+    return `sum by (namespace, pod) (${this.names.goroutines}${this.http()}${offset ? ` offset ${offset}` : ''})`;
   }
 
   /** Share of time in stop-the-world GC pauses, per pod. */
   public gcPauseRatio(window: string): string {
-    return `sum by (pod) (rate(${this.names.gcDurationSeconds}_sum${this.http()}[${window}]))`;
+    return `sum by (namespace, pod) (rate(${this.names.gcDurationSeconds}_sum${this.http()}[${window}]))`;
   }
 
   /** Go heap in use per pod, as a share of the memory limit (which GOMEMLIMIT follows). */
   public heapOfLimit(): string {
-    return `sum by (pod) (${this.names.heapInuseBytes}${this.http()}) / ${this.limit('memory')}`;
+    return `sum by (namespace, pod) (${this.names.heapInuseBytes}${this.http()}) / ${this.limit('memory')}`;
   }
 
   private limit(resource: string): string {
-    return `sum by (pod) (kube_pod_container_resource_limits${this.pods(`resource="${resource}"`)})`;
+    return `sum by (namespace, pod) (kube_pod_container_resource_limits${this.pods(`resource="${resource}"`)})`;
   }
 
   private ns(): string | undefined {

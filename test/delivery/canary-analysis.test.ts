@@ -49,7 +49,7 @@ function verdict(m: { query: string; max: number }, series: object[], passes: bo
   const result = testRules({ groups: [] }, [{
     interval: '1m',
     input_series: series,
-    promql_expr_test: [{ expr: `(${m.query}) <= bool ${m.max}`, eval_time: '10m', exp_samples: [{ labels: '{}', value: passes ? 1 : 0 }] }],
+    promql_expr_test: [{ expr: `(${m.query}) <= bool ${m.max}`, eval_time: '10m', exp_samples: [{ labels: '{namespace="shop"}', value: passes ? 1 : 0 }] }],
   }]);
   expect(result.output).toContain('SUCCESS');
   expect(result.ok).toBe(true);

@@ -47,35 +47,35 @@ interface AlertCase {
 
 const service = { service: 'orders' };
 const CASES: AlertCase[] = [
-  { alert: 'GoServiceHighErrorRate', at: 20, fires: requests(94, 6), silent: requests(951, 49), labels: { severity: 'critical', ...service } },
-  { alert: 'GoServiceHighLatency', at: 20, fires: latency(96), silent: latency(98), labels: { severity: 'warning', ...service } },
+  { alert: 'GoServiceHighErrorRate', at: 20, fires: requests(94, 6), silent: requests(951, 49), labels: { severity: 'critical', ...service, namespace: 'shop' } },
+  { alert: 'GoServiceHighLatency', at: 20, fires: latency(96), silent: latency(98), labels: { severity: 'warning', ...service, namespace: 'shop' } },
   {
     alert: 'GoServiceTrafficStopped',
     at: 85,
     fires: [{ series: `http_requests_total{${HTTP}, code="200"}`, values: '0+10x60 600x40' }],
     silent: [{ series: `http_requests_total{${HTTP}, code="200"}`, values: '0+1x100' }],
-    labels: { severity: 'critical', ...service },
+    labels: { severity: 'critical', ...service, namespace: 'shop' },
   },
   {
     alert: 'GoServiceCpuNearLimit',
     at: 15,
     fires: [{ series: `container_cpu_usage_seconds_total{${POD}}`, values: '0+54x40' }, { series: `kube_pod_container_resource_limits{${POD}, resource="cpu"}`, values: '1x40' }],
     silent: [{ series: `container_cpu_usage_seconds_total{${POD}}`, values: '0+50.4x40' }, { series: `kube_pod_container_resource_limits{${POD}, resource="cpu"}`, values: '1x40' }],
-    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+    labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q' },
   },
   {
     alert: 'GoServiceMemoryNearLimit',
     at: 15,
     fires: [{ series: `container_memory_working_set_bytes{${POD}}`, values: `${Math.round(LIMIT * 0.91)}x30` }, { series: `kube_pod_container_resource_limits{${POD}, resource="memory"}`, values: `${LIMIT}x30` }],
     silent: [{ series: `container_memory_working_set_bytes{${POD}}`, values: `${Math.round(LIMIT * 0.89)}x30` }, { series: `kube_pod_container_resource_limits{${POD}, resource="memory"}`, values: `${LIMIT}x30` }],
-    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+    labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q' },
   },
   {
     alert: 'GoServiceCpuThrottled',
     at: 25,
     fires: [{ series: `container_cpu_cfs_throttled_periods_total{${POD}}`, values: '0+26x40' }, { series: `container_cpu_cfs_periods_total{${POD}}`, values: '0+100x40' }],
     silent: [{ series: `container_cpu_cfs_throttled_periods_total{${POD}}`, values: '0+24x40' }, { series: `container_cpu_cfs_periods_total{${POD}}`, values: '0+100x40' }],
-    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+    labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q' },
   },
   {
     alert: 'GoServiceRestarting',
@@ -117,7 +117,7 @@ const CASES: AlertCase[] = [
     at: 20,
     fires: [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '10001x30' }],
     silent: [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '9999x30' }],
-    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+    labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q' },
   },
   {
     // 600 goroutines for an hour, then a climb: 10 a minute gives 100% in an hour; 4.8 a minute peaks at 48%.
@@ -125,21 +125,21 @@ const CASES: AlertCase[] = [
     at: 160,
     fires: [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '600x60 600+10x120' }],
     silent: [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '600x60 600+4.8x120' }],
-    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+    labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q' },
   },
   {
     alert: 'GoServiceGcPauses',
     at: 25,
     fires: [{ series: `go_gc_duration_seconds_sum{${SCRAPED_POD}}`, values: '0+3.06x40' }],
     silent: [{ series: `go_gc_duration_seconds_sum{${SCRAPED_POD}}`, values: '0+2.94x40' }],
-    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+    labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q' },
   },
   {
     alert: 'GoServiceHeapNearMemoryLimit',
     at: 20,
     fires: [{ series: `go_memstats_heap_inuse_bytes{${SCRAPED_POD}}`, values: `${Math.round(LIMIT * 0.91)}x30` }, { series: `kube_pod_container_resource_limits{${POD}, resource="memory"}`, values: `${LIMIT}x30` }],
     silent: [{ series: `go_memstats_heap_inuse_bytes{${SCRAPED_POD}}`, values: `${Math.round(LIMIT * 0.89)}x30` }, { series: `kube_pod_container_resource_limits{${POD}, resource="memory"}`, values: `${LIMIT}x30` }],
-    labels: { severity: 'warning', ...service, pod: 'orders-5d4f8b7c9-x2x7q' },
+    labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q' },
   },
 ];
 
@@ -226,7 +226,7 @@ describe('PrometheusMonitor', () => {
     const burn = (errorRatio: number) => requests(+(1000 * (1 - errorRatio)).toFixed(3), +(1000 * errorRatio).toFixed(3), 120);
     const page = 'GoServiceErrorBudgetBurnPage';
     const ticket = 'GoServiceErrorBudgetBurnTicket';
-    const labels = { service: 'orders', slo: 'orders-availability' };
+    const labels = { service: 'orders', slo: 'orders-availability', namespace: 'shop' };
     const expectAlerts = (ratio: number, at: number, alert: string, firing: boolean) => {
       const expected = firing ? [{ exp_labels: { alertname: alert, severity: alert === page ? 'critical' : 'warning', ...labels } }] : [];
       const result = testRules(ruleFile(objects), [unitTest(burn(ratio), alert, at, expected)]);
@@ -248,8 +248,8 @@ describe('PrometheusMonitor', () => {
         interval: '1m',
         input_series: burn(0.0005),
         promql_expr_test: [
-          { expr: 'slo:sli_error:ratio_rate5m{slo="orders-availability"}', eval_time: '30m', exp_samples: [{ labels: 'slo:sli_error:ratio_rate5m{service="orders", slo="orders-availability"}', value: 0.0005 }] },
-          { expr: 'slo:error_budget_remaining:ratio{slo="orders-availability"}', eval_time: '30m', exp_samples: [{ labels: 'slo:error_budget_remaining:ratio{service="orders", slo="orders-availability"}', value: 0.5 }] },
+          { expr: 'slo:sli_error:ratio_rate5m{slo="orders-availability"}', eval_time: '30m', exp_samples: [{ labels: 'slo:sli_error:ratio_rate5m{namespace="shop", service="orders", slo="orders-availability"}', value: 0.0005 }] },
+          { expr: 'slo:error_budget_remaining:ratio{slo="orders-availability"}', eval_time: '30m', exp_samples: [{ labels: 'slo:error_budget_remaining:ratio{namespace="shop", service="orders", slo="orders-availability"}', value: 0.5 }] },
         ],
       }]);
       expect(result.output).toContain('SUCCESS');
@@ -272,7 +272,7 @@ describe('PrometheusMonitor', () => {
       const weekly = monitored({ availability: { objective: 99.9, period: Duration.days(7) } });
       const page = (ratio: number, firing: boolean) => testRules(ruleFile(weekly), [unitTest(
         requests(+(1000 * (1 - ratio)).toFixed(3), +(1000 * ratio).toFixed(3), 120), 'GoServiceErrorBudgetBurnPage', 65,
-        firing ? [{ exp_labels: { alertname: 'GoServiceErrorBudgetBurnPage', severity: 'critical', service: 'orders', slo: 'orders-availability' } }] : [])]);
+        firing ? [{ exp_labels: { alertname: 'GoServiceErrorBudgetBurnPage', severity: 'critical', service: 'orders', slo: 'orders-availability', namespace: 'shop' } }] : [])]);
       // 3.36 x 0.001 = 0.00336: a 30-day SLO would not page at 0.0035, a 7-day one must.
       expect(page(0.0035, true).output).toContain('SUCCESS');
       expect(page(0.0013, false).output).toContain('SUCCESS');
@@ -281,7 +281,9 @@ describe('PrometheusMonitor', () => {
     test('an info series carries the objective and the period', () => {
       const info = only(monitored({ availability: { objective: 99.5, period: Duration.days(28) } }), 'PrometheusRule').spec.groups[1].rules
         .find((r: any) => r.record === 'slo:info');
-      expect(info).toEqual({ record: 'slo:info', expr: 'vector(1)', labels: { slo: 'orders-availability', service: 'orders', objective: '99.5', period: '28d' } });
+      expect(info).toEqual({
+        record: 'slo:info', expr: 'vector(1)', labels: { slo: 'orders-availability', service: 'orders', namespace: 'shop', objective: '99.5', period: '28d' },
+      });
     });
   });
 
@@ -292,13 +294,13 @@ describe('PrometheusMonitor', () => {
       { series: `http_request_duration_seconds_count{${HTTP}}`, values: '0+100x120' },
     ];
     const page = (ratio: number, firing: boolean) => testRules(ruleFile(latencyObjects), [unitTest(slow(ratio), 'GoServiceErrorBudgetBurnPage', 65,
-      firing ? [{ exp_labels: { alertname: 'GoServiceErrorBudgetBurnPage', severity: 'critical', service: 'orders', slo: 'orders-latency' } }] : [])]);
+      firing ? [{ exp_labels: { alertname: 'GoServiceErrorBudgetBurnPage', severity: 'critical', service: 'orders', slo: 'orders-latency', namespace: 'shop' } }] : [])]);
 
     test('records slow requests as errors, from the histogram bucket at the threshold', () => {
       const rule = only(latencyObjects, 'PrometheusRule').spec.groups[1].rules[0];
       expect(rule).toEqual({
         record: 'slo:sli_error:ratio_rate5m',
-        expr: '1 - (sum(rate(http_request_duration_seconds_bucket{job="orders", namespace="shop", le="0.25"}[5m])) / sum(rate(http_request_duration_seconds_count{job="orders", namespace="shop"}[5m])))',
+        expr: '1 - (sum by (namespace) (rate(http_request_duration_seconds_bucket{job="orders", namespace="shop", le="0.25"}[5m])) / sum by (namespace) (rate(http_request_duration_seconds_count{job="orders", namespace="shop"}[5m])))',
         labels: { slo: 'orders-latency', service: 'orders' },
       });
       expect(checkRules({ groups: only(latencyObjects, 'PrometheusRule').spec.groups }).ok).toBe(true);
@@ -319,7 +321,7 @@ describe('PrometheusMonitor', () => {
     expect(errorRate.labels.severity).toBe('warning');
     expect(rules.map((r: any) => r.alert)).not.toContain('GoServiceTooManyGoroutines');
     const tuned = testRules(ruleFile([{ kind: 'PrometheusRule', spec: { groups: [{ name: 'x', rules }] } }]),
-      [unitTest(requests(98, 2), 'GoServiceHighErrorRate', 10, [{ exp_labels: { alertname: 'GoServiceHighErrorRate', severity: 'warning', service: 'orders' } }])]);
+      [unitTest(requests(98, 2), 'GoServiceHighErrorRate', 10, [{ exp_labels: { alertname: 'GoServiceHighErrorRate', severity: 'warning', service: 'orders', namespace: 'shop' } }])]);
     expect(tuned.output).toContain('SUCCESS');
   });
 
@@ -343,7 +345,7 @@ describe('PrometheusMonitor', () => {
     ['the metrics port does not exist', { port: 'prometheus' },
       "PrometheusMonitor 'test/orders/Monitoring': 'port' (prometheus) is not a port of service orders (it has http, metrics); use its metrics port name, 'metrics'"],
     ['a metric name breaks the expression', { metricNames: { requestsTotal: 'http requests' } },
-      "PrometheusMonitor 'test/orders/Monitoring': 'alerts.errorRate' (sum(rate(http requests{job=\"orders\", code=~\"5..\"}[5m])) / sum(rate(http requests{job=\"orders\"}[5m])) > 0.05) is not valid PromQL (syntax error at character 15: 'requests{job=\"orders'); fix the expression"],
+      "PrometheusMonitor 'test/orders/Monitoring': 'alerts.errorRate' (sum by (namespace) (rate(http requests{job=\"orders\", code=~\"5..\"}[5m])) / sum by (namespace) (rate(http requests{job=\"orders\"}[5m])) > 0.05) is not valid PromQL (syntax error at character 31: 'requests{job=\"orders'); fix the expression"],
     ['the objective is not a percentage', { availability: { objective: 0.999 * 1000 } },
       "PrometheusMonitor 'test/orders/Monitoring': 'availability.objective' (999) must be a percentage between 0 and 100, exclusive; use a value such as 99.9"],
     ['the scrape timeout exceeds the interval', { interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(20) },

@@ -47,8 +47,22 @@ export function testRules(ruleFile: object | string, tests: object[]): { ok: boo
   });
 }
 
-function writeRuleFile(dir: string, rules: object | string): string {
-  const file = path.join(dir, 'rules.yaml');
+/**
+ * `promtool test rules` with several rule files loaded together, as one Prometheus loads the PrometheusRules of several
+ * namespaces (group names need only be unique within a file).
+ */
+export function testRuleFiles(ruleFiles: object[], tests: object[]): { ok: boolean; output: string } {
+  return inTempDir((dir) => {
+    const names = ruleFiles.map((rules, i) => path.basename(writeRuleFile(dir, rules, `rules-${i}.yaml`)));
+    const testFile = path.join(dir, 'tests.yaml');
+    fs.writeFileSync(testFile, toYaml({ rule_files: names, evaluation_interval: '1m', tests }));
+    const result = promtool(['test', 'rules', testFile], dir);
+    return { ok: result.status === 0, output: result.output };
+  });
+}
+
+function writeRuleFile(dir: string, rules: object | string, name = 'rules.yaml'): string {
+  const file = path.join(dir, name);
   fs.writeFileSync(file, typeof rules === 'string' ? rules : toYaml(rules));
   return file;
 }
