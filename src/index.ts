@@ -10,7 +10,7 @@ export { ControllerManagedFields } from './core/managed-fields';
 
 // environment
 export { ArgoCluster } from './environment/argo-cluster';
-export { Environment, type EnvironmentProps, type ServiceOverrides } from './environment/environment';
+export { Environment, type EnvironmentAlerting, type EnvironmentProps, type ServiceOverrides } from './environment/environment';
 
 // helm
 export { type HelmChartOptions, HelmExport } from './helm/helm-export';

@@ -14,6 +14,8 @@ export function shopEnvironments(app: Construct): Environment[] {
     new Environment(app, 'dev', {
       namespace: 'shop-dev',
       cluster: ArgoCluster.inCluster(),
+      // Nobody gets paged for dev: its critical alerts arrive as warnings.
+      alerting: { page: false },
       services: {
         orders: { imageTag: '1.9.0-rc.1', minReplicas: 2, maxReplicas: 4 },
         inventory: { replicas: 2 },

@@ -47,6 +47,24 @@ export interface ServiceOverrides {
 }
 
 /**
+ * How an environment's alerts reach people.
+ */
+export interface EnvironmentAlerting {
+  /**
+   * Whether the environment's alerts may page: when false, every alert that would be `critical` is sent as `warning`
+   * (an idle dev environment should not wake anyone). An alert whose severity is set explicitly keeps it.
+   * @default true
+   */
+  readonly page?: boolean;
+
+  /**
+   * Labels added to every alert and recorded series of the environment, for Alertmanager routes (a team, a receiver).
+   * @default - only `environment: <name>`
+   */
+  readonly labels?: { [name: string]: string };
+}
+
+/**
  * Properties of an Environment.
  */
 export interface EnvironmentProps {
@@ -79,6 +97,12 @@ export interface EnvironmentProps {
    * @default - none
    */
   readonly settings?: { [key: string]: string };
+
+  /**
+   * How the environment's alerts reach people: whether they page, and the labels Alertmanager routes them by.
+   * @default - alerts page as their presets say, labelled `environment: <name>`
+   */
+  readonly alerting?: EnvironmentAlerting;
 }
 
 /**
@@ -124,6 +148,10 @@ export class Environment extends Construct {
   public readonly cluster: ArgoCluster;
   /** The Git revision Argo CD tracks, when set. */
   public readonly revision?: string;
+  /** Whether the environment's alerts may page (be `critical`). */
+  public readonly pages: boolean;
+  /** The labels on every alert and recorded series of the environment: `environment: <name>` and `alerting.labels`. */
+  public readonly alertLabels: { [name: string]: string };
 
   private readonly overrides: { [serviceName: string]: ServiceOverrides };
   private readonly settings: { [key: string]: string };
@@ -146,6 +174,20 @@ export class Environment extends Construct {
     checkNamespace(this, 'namespace', this.namespace);
     this.cluster = props.cluster;
     this.revision = props.revision;
+    this.pages = props.alerting?.page ?? true;
+    this.alertLabels = { environment: this.name, ...props.alerting?.labels };
+    for (const [key, value] of Object.entries(this.alertLabels)) {
+      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key) || key.startsWith('__')) {
+        throw GantryError.of(this, `alerting.labels.${key}`, key, 'is not a Prometheus label name (letters, digits and \'_\', not starting with a digit or \'__\')',
+          `use a name such as '${key.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^([0-9_]+)/, '') || 'team'}'`);
+      }
+      if (['alertname', 'severity', 'service', 'slo', 'namespace'].includes(key)) {
+        throw GantryError.of(this, `alerting.labels.${key}`, key, 'is a label Gantry sets on every alert itself', 'use another name, such as \'team\'');
+      }
+      if (typeof value !== 'string' || value === '') {
+        throw GantryError.of(this, `alerting.labels.${key}`, value, 'is not a label value', 'give a non-empty string');
+      }
+    }
     this.overrides = { ...props.services };
     this.settings = { ...props.settings };
     this.node.addValidation({ validate: () => [...this.validateApp(), ...this.validateOverrides()] });

@@ -10,6 +10,7 @@ import { resolveMetricNames, Signals, Target } from './signals';
 import { checkLabelValue, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { KubeConfigMap } from '../core/kube';
+import { Environment } from '../environment/environment';
 
 /**
  * A workload that a PrometheusMonitor can monitor: where its metrics are scraped and what its alerts are about.
@@ -279,6 +280,8 @@ export class PrometheusMonitor extends Construct {
       hpa: svc.autoscalerName,
     };
     const signals = new Signals(resolveMetricNames(props.metricNames), target);
+    const environment = Environment.of(this);
+    const routing = { pages: environment?.pages ?? true, labels: { ...environment?.alertLabels } };
     this.metricNames = signals.names;
     this.target = target;
 
@@ -304,12 +307,12 @@ export class PrometheusMonitor extends Construct {
     });
 
     const groups: { name: string; rules: Rule[] }[] = [
-      { name: `${svc.name}.alerts`, rules: presetAlerts(this, props.alerts ?? {}, signals, runbookBase) },
+      { name: `${svc.name}.alerts`, rules: presetAlerts(this, props.alerts ?? {}, signals, runbookBase, routing) },
     ];
     const slos: Rule[] = [];
     if (props.availability) {
       slos.push(...sloRules(this, availabilityIndicator(signals), props.availability.objective,
-        props.availability.period ?? Duration.days(30), target, runbookBase));
+        props.availability.period ?? Duration.days(30), target, runbookBase, routing));
     }
     if (props.latency) {
       const seconds = props.latency.threshold.toMilliseconds() / 1000;
@@ -317,7 +320,7 @@ export class PrometheusMonitor extends Construct {
         throw GantryError.of(this, 'latency.threshold', `${seconds}s`, 'must be longer than zero', 'use a bucket boundary such as Duration.millis(250)');
       }
       slos.push(...sloRules(this, latencyIndicator(signals, String(seconds)), props.latency.objective,
-        props.latency.period ?? Duration.days(30), target, runbookBase));
+        props.latency.period ?? Duration.days(30), target, runbookBase, routing));
     }
     if (slos.length > 0) groups.push({ name: `${svc.name}.slo`, rules: slos });
     this.rules = new ApiObject(this, 'Rules', {

@@ -196,7 +196,19 @@ const PRESETS: Preset[] = [
 ];
 
 /** The preset alerts, checked and tuned. */
-export function presetAlerts(scope: IConstruct, presets: AlertPresets, signals: Signals, runbookBase: string): Rule[] {
+/** How a service's alerts are routed: whether they may page, and the labels they all carry (its environment's). */
+export interface Routing {
+  readonly pages: boolean;
+  readonly labels: { [name: string]: string };
+}
+
+/** The severity an alert gets: its own when set explicitly, else the preset's, without paging where nothing pages. */
+function severityOf(explicit: AlertSeverity | undefined, preset: AlertSeverity, routing: Routing): AlertSeverity {
+  if (explicit !== undefined) return explicit;
+  return !routing.pages && preset === AlertSeverity.CRITICAL ? AlertSeverity.WARNING : preset;
+}
+
+export function presetAlerts(scope: IConstruct, presets: AlertPresets, signals: Signals, runbookBase: string, routing: Routing): Rule[] {
   const t = signals.target;
   const name = t.namespace ? `${t.namespace}/${t.service}` : t.service;
   const rules: Rule[] = [];
@@ -218,7 +230,7 @@ export function presetAlerts(scope: IConstruct, presets: AlertPresets, signals: 
       alert: p.alert,
       expr: p.expr(signals, threshold),
       for: promDuration(scope, `alerts.${p.key}.for`, o.for ?? p.for),
-      labels: { severity: o.severity ?? p.severity, service: t.service },
+      labels: { severity: severityOf(o.severity, p.severity, routing), service: t.service, ...routing.labels },
       annotations: {
         summary: p.summary,
         description: p.description(name),
@@ -285,7 +297,7 @@ export function latencyIndicator(s: Signals, le: string): SloIndicator {
  * an objective (in percent, such as 99.9) over `period`.
  */
 export function sloRules(
-  scope: IConstruct, indicator: SloIndicator, objective: number, period: Duration, t: Target, runbookBase: string,
+  scope: IConstruct, indicator: SloIndicator, objective: number, period: Duration, t: Target, runbookBase: string, routing: Routing,
 ): Rule[] {
   if (typeof objective !== 'number' || !(objective > 0 && objective < 100)) {
     throw GantryError.of(scope, `${indicator.property}.objective`, objective, 'must be a percentage between 0 and 100, exclusive',
@@ -300,7 +312,7 @@ export function sloRules(
   const slo = indicator.name;
   // The namespace tells two environments' objectives apart in one Prometheus; the constant series carry it explicitly.
   const namespace: { [key: string]: string } = t.namespace !== undefined ? { namespace: t.namespace } : {};
-  const sloLabels = { slo, service: t.service };
+  const sloLabels = { slo, service: t.service, ...routing.labels };
   const sel = matchers([`slo="${slo}"`, t.namespace !== undefined ? `namespace="${t.namespace}"` : undefined]);
   const windows = [...new Set(['5m', '30m', '1h', '2h', '6h', '1d', '3d', periodText])];
   const rules: Rule[] = windows.map((w) => ({ record: `slo:sli_error:ratio_rate${w}`, expr: indicator.errorRatio(w), labels: { ...sloLabels } }));
@@ -324,7 +336,7 @@ export function sloRules(
     rules.push({
       alert,
       expr: ws.map(burning).join(' or '),
-      labels: { severity: ws[0].severity, service: t.service, slo },
+      labels: { severity: severityOf(undefined, ws[0].severity, routing), service: t.service, slo, ...routing.labels },
       annotations: {
         summary: `${t.service} burns its ${objective}% ${indicator.what} error budget fast${kind === 'page' ? '' : 'er than it can last'}`,
         description: `Error ratio over ${ws.map((w) => `${w.long}/${w.short} above ${w.factor}x`).join(', or ')} the budget of ${budget} (objective ${objective}% over ${periodText}).`,

@@ -27,14 +27,14 @@ const requests = (namespace: string, ok: number, failed: number) => [
 describe('two environments in one Prometheus', () => {
   const rules = ordersRules();
 
-  test('dev burning its budget pages for dev only; staging, healthy, stays silent; no series is shared', () => {
+  test('dev burning its budget alerts for dev only, as a warning (dev does not page); staging, healthy, stays silent', () => {
     const result = testRuleFiles([rules.get('dev'), rules.get('staging')], [{
       interval: '1m',
       input_series: [...requests('shop-dev', 980, 20), ...requests('shop-staging', 1000, 0)],
       alert_rule_test: [{
         eval_time: '65m',
         alertname: 'GoServiceErrorBudgetBurnPage',
-        exp_alerts: [{ exp_labels: { severity: 'critical', service: 'orders', slo: 'orders-availability', namespace: 'shop-dev' } }],
+        exp_alerts: [{ exp_labels: { severity: 'warning', service: 'orders', slo: 'orders-availability', namespace: 'shop-dev', environment: 'dev' } }],
       }, {
         eval_time: '65m',
         alertname: 'GoServiceHighErrorRate',
@@ -47,11 +47,33 @@ describe('two environments in one Prometheus', () => {
         {
           expr: 'slo:sli_error:ratio_rate5m{slo="orders-availability", namespace="shop-staging"}',
           eval_time: '65m',
-          exp_samples: [{ labels: 'slo:sli_error:ratio_rate5m{namespace="shop-staging", service="orders", slo="orders-availability"}', value: 0 }],
+          exp_samples: [{ labels: 'slo:sli_error:ratio_rate5m{environment="staging", namespace="shop-staging", service="orders", slo="orders-availability"}', value: 0 }],
         },
       ],
     }]);
     expect(result.output).toContain('SUCCESS');
     expect(result.ok).toBe(true);
+  });
+
+  test('staging pages: the same burn there is critical', () => {
+    const result = testRuleFiles([rules.get('dev'), rules.get('staging')], [{
+      interval: '1m',
+      input_series: [...requests('shop-dev', 1000, 0), ...requests('shop-staging', 980, 20)],
+      alert_rule_test: [{
+        eval_time: '65m',
+        alertname: 'GoServiceErrorBudgetBurnPage',
+        exp_alerts: [{ exp_labels: { severity: 'critical', service: 'orders', slo: 'orders-availability', namespace: 'shop-staging', environment: 'staging' } }],
+      }],
+    }]);
+    expect(result.output).toContain('SUCCESS');
+  });
+
+  test('every alert and recorded series carries its environment; dev has no critical alert', () => {
+    for (const [env, file] of rules) {
+      const all = file.groups.flatMap((g: any) => g.rules);
+      expect(all.every((r: any) => r.labels.environment === env)).toBe(true);
+      const severities = new Set(all.filter((r: any) => r.alert).map((r: any) => r.labels.severity));
+      expect([...severities].sort()).toEqual(env === 'dev' ? ['warning'] : ['critical', 'warning']);
+    }
   });
 });
