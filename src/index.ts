@@ -27,6 +27,7 @@ export { type IngressRule, type NetworkPolicyOptions } from './network/network-p
 
 // monitoring
 export { type AlertOptions, type AlertPresets, AlertSeverity } from './monitoring/alert-options';
+export { Instrumentation } from './monitoring/instrumentation';
 export { type MetricNames } from './monitoring/metric-names';
 export {
   type AvailabilityObjective, type IMonitorable, type LatencyObjective, PrometheusMonitor, type PrometheusMonitorOptions,

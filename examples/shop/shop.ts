@@ -5,7 +5,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ArgoRollout, Environment, GoMicroservice, HealthCheck, HpaMetric, IngressPeer, IntOrPercent, IstioCanary, IstioCircuitBreaker,
+  ArgoRollout, Environment, GoMicroservice, HealthCheck, HpaMetric, IngressPeer, Instrumentation, IntOrPercent, IstioCanary, IstioCircuitBreaker,
   RollingDeployment, RolloutStrategy,
 } from '../../src';
 
@@ -85,10 +85,8 @@ class Inventory extends Chart {
     });
     // gRPC middleware exports grpc_server_handled_total; point the HTTP presets at its names.
     if (monitoring) {
-      inventory.addMonitoring({
-        metricNames: { requestsTotal: 'grpc_server_handled_total', codeLabel: 'grpc_code', requestDurationSeconds: 'grpc_server_handling_seconds' },
-        alerts: { errorRate: { enabled: false } }, // gRPC codes are not HTTP 5xx; see the README for a gRPC error SLO
-      });
+      // go-grpc-middleware's metrics: the error alert counts the gRPC codes that mean the server failed.
+      inventory.addMonitoring({ instrumentation: Instrumentation.grpcMiddleware(), availability: { objective: 99.9 } });
     }
     // Where the mesh runs, callers stop sending to a pod that keeps failing, and queue no more than the pods can take.
     if (mesh && setting(scope, 'mesh') === 'istio') {
@@ -110,17 +108,9 @@ class Payments extends Chart {
       shutdown: { timeout: Duration.seconds(45) },
       networkPolicy: { allowFrom: [IngressPeer.pods({ 'app.kubernetes.io/name': 'orders' })] },
     });
-    // Instrumented with OpenTelemetry (otelhttp and its Prometheus exporter): its names and units follow the semantic
-    // conventions, in seconds.
+    // Instrumented with OpenTelemetry (otelhttp and its Prometheus exporter): semantic-convention names, in seconds.
     if (monitoring) {
-      payments.addMonitoring({
-        availability: { objective: 99.95 },
-        metricNames: {
-          requestsTotal: 'http_server_request_duration_seconds_count',
-          codeLabel: 'http_response_status_code',
-          requestDurationSeconds: 'http_server_request_duration_seconds',
-        },
-      });
+      payments.addMonitoring({ availability: { objective: 99.95 }, instrumentation: Instrumentation.openTelemetryHttp() });
     }
     // In prod, a new version starts beside the live one behind payments-preview, is analysed there, and takes the
     // traffic only when someone runs `kubectl argo rollouts promote payments -n shop`.

@@ -21,7 +21,12 @@ export function dashboardModel(title: string, uid: string, s: Signals): any {
       title: 'Traffic, errors, latency',
       panels: [
         { title: 'Request rate', unit: 'reqps', description: 'Requests per second, by status code.', targets: [{ expr: s.requestRate(w, { by: code }), legendFormat: `{{${code}}}` }] },
-        { title: 'Error ratio (5xx)', unit: 'percentunit', description: 'Share of requests answered with 5xx.', targets: [{ expr: s.errorRatio(w), legendFormat: '5xx' }] },
+        {
+          title: 'Error ratio',
+          unit: 'percentunit',
+          description: `Share of requests answered with an error (${code} ${s.names.errorCodes}).`,
+          targets: [{ expr: s.errorRatio(w), legendFormat: 'errors' }],
+        },
         {
           title: 'Latency percentiles',
           unit: 's',

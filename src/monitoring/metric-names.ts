@@ -1,6 +1,7 @@
 /**
- * The metric names the alerts, SLOs and dashboard use. The defaults are those of client_golang (promhttp and the Go
- * collector), cAdvisor and kube-state-metrics; change them for services that name their metrics differently.
+ * The metric names the alerts, SLOs, dashboard and canary analysis use. The defaults are those of a service
+ * instrumented with client_golang's promhttp middleware (see `Instrumentation`) and its Go collector; change them for
+ * services that name their metrics differently.
  */
 export interface MetricNames {
   /**
@@ -20,6 +21,12 @@ export interface MetricNames {
    * @default 'code'
    */
   readonly codeLabel?: string;
+
+  /**
+   * A regular expression of the `codeLabel` values that count as errors.
+   * @default '5..'
+   */
+  readonly errorCodes?: string;
 
   /**
    * Gauge of goroutines.

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AlertPresets } from './alert-options';
 import { dashboardExpressions, dashboardModel } from './dashboard';
+import { Instrumentation } from './instrumentation';
 import { MetricNames } from './metric-names';
 import { checkPromQL } from './promql';
 import { availabilityIndicator, latencyIndicator, presetAlerts, Rule, sloRules } from './rules';
@@ -175,10 +176,23 @@ export interface PrometheusMonitorOptions {
   readonly alerts?: AlertPresets;
 
   /**
-   * The service's metric names.
-   * @default - client_golang's, cAdvisor's and kube-state-metrics'
+   * How the service is instrumented: its request metrics, the codes that count as errors, its histogram buckets.
+   * @default Instrumentation.promhttp()
+   */
+  readonly instrumentation?: Instrumentation;
+
+  /**
+   * The service's metric names, over those of `instrumentation`.
+   * @default - the instrumentation's
    */
   readonly metricNames?: MetricNames;
+
+  /**
+   * The request duration histogram's bucket boundaries, for a histogram that is not the instrumentation's own: a
+   * latency objective's threshold must be one of them.
+   * @default - the instrumentation's buckets
+   */
+  readonly durationBuckets?: Duration[];
 
   /**
    * An availability objective, with recording rules and multi-window multi-burn-rate alerts.
@@ -279,7 +293,8 @@ export class PrometheusMonitor extends Construct {
       container: svc.containerName,
       hpa: svc.autoscalerName,
     };
-    const signals = new Signals(resolveMetricNames(props.metricNames), target);
+    const instrumentation = props.instrumentation ?? Instrumentation.promhttp();
+    const signals = new Signals(resolveMetricNames({ ...instrumentation.metricNames, ...props.metricNames }), target);
     const environment = Environment.of(this);
     const routing = { pages: environment?.pages ?? true, labels: { ...environment?.alertLabels } };
     this.metricNames = signals.names;
@@ -318,6 +333,14 @@ export class PrometheusMonitor extends Construct {
       const seconds = props.latency.threshold.toMilliseconds() / 1000;
       if (!(seconds > 0)) {
         throw GantryError.of(this, 'latency.threshold', `${seconds}s`, 'must be longer than zero', 'use a bucket boundary such as Duration.millis(250)');
+      }
+      // The SLO counts requests under the threshold from the bucket `le="<threshold>"`: there must be one.
+      const buckets = props.durationBuckets?.map((b) => b.toMilliseconds() / 1000) ?? instrumentation.buckets;
+      if (!buckets.some((b) => Math.abs(b - seconds) < 1e-9)) {
+        const near = buckets.reduce((a, b) => (Math.abs(b - seconds) < Math.abs(a - seconds) ? b : a));
+        throw GantryError.of(this, 'latency.threshold', `${seconds}s`,
+          `is not a bucket boundary of ${signals.names.requestDurationSeconds} (${buckets.join(', ')}), so the SLO could count no request as fast or slow`,
+          `use one of them, such as Duration.millis(${Math.round(near * 1000)}), or give the service's own buckets as 'durationBuckets'`);
       }
       slos.push(...sloRules(this, latencyIndicator(signals, String(seconds)), props.latency.objective,
         props.latency.period ?? Duration.days(30), target, runbookBase, routing));

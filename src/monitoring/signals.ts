@@ -13,6 +13,7 @@ export function resolveMetricNames(names: MetricNames = {}): ResolvedMetricNames
     requestsTotal: names.requestsTotal ?? 'http_requests_total',
     requestDurationSeconds: names.requestDurationSeconds ?? 'http_request_duration_seconds',
     codeLabel: names.codeLabel ?? 'code',
+    errorCodes: names.errorCodes ?? '5..',
     goroutines: names.goroutines ?? 'go_goroutines',
     gcDurationSeconds: names.gcDurationSeconds ?? 'go_gc_duration_seconds',
     heapInuseBytes: names.heapInuseBytes ?? 'go_memstats_heap_inuse_bytes',
@@ -68,10 +69,10 @@ export class Signals {
     return `sum by (${['namespace', ...(options.by ? [options.by] : [])].join(', ')}) (rate(${this.names.requestsTotal}${this.http()}[${window}]${at}))`;
   }
 
-  /** Share of requests answered with 5xx. */
+  /** Share of requests answered with an error code (5xx, or the gRPC codes that mean the server failed). */
   public errorRatio(window: string): string {
     const m = this.names;
-    return `sum by (namespace) (rate(${m.requestsTotal}${this.http(`${m.codeLabel}=~"5.."`)}[${window}])) / ${this.requestRate(window)}`;
+    return `sum by (namespace) (rate(${m.requestsTotal}${this.http(`${m.codeLabel}=~"${m.errorCodes}"`)}[${window}])) / ${this.requestRate(window)}`;
   }
 
   /** Share of requests slower than `le` seconds (a bucket boundary of the duration histogram). */

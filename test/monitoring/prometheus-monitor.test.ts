@@ -172,7 +172,7 @@ describe('PrometheusMonitor', () => {
     const model = JSON.parse(dashboard.data['orders.json']);
     expect(model.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title)).toEqual(['Traffic, errors, latency', 'Saturation', 'Go runtime']);
     expect(model.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title)).toEqual([
-      'Request rate', 'Error ratio (5xx)', 'Latency percentiles', 'CPU of limit', 'Memory of limit', 'CPU throttling', 'Goroutines', 'GC pause time', 'Heap of GOMEMLIMIT',
+      'Request rate', 'Error ratio', 'Latency percentiles', 'CPU of limit', 'Memory of limit', 'CPU throttling', 'Goroutines', 'GC pause time', 'Heap of GOMEMLIMIT',
     ]);
   });
 

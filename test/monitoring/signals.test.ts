@@ -17,7 +17,7 @@ describe('PromQL signals', () => {
   const panel = (title: string, target = 0) => dashboard.panels.find((p: any) => p.title === title).targets[target].expr.replace(/\$__rate_interval/g, '5m');
 
   test.each([
-    ['GoServiceHighErrorRate', 'Error ratio (5xx)', 0],
+    ['GoServiceHighErrorRate', 'Error ratio', 0],
     ['GoServiceHighLatency', 'Latency percentiles', 2],
     ['GoServiceCpuNearLimit', 'CPU of limit', 0],
     ['GoServiceMemoryNearLimit', 'Memory of limit', 0],
