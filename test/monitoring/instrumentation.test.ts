@@ -55,7 +55,8 @@ describe('Instrumentation', () => {
   });
 
   test('a latency objective on buckets of the service\'s own', () => {
-    const rules = rulesOf({ durationBuckets: [Duration.millis(100), Duration.millis(300)], latency: { objective: 99, threshold: Duration.millis(300) } });
+    const buckets = [Duration.millis(100), Duration.millis(300)];
+    const rules = rulesOf({ durationBuckets: buckets, latency: { objective: 99, threshold: Duration.millis(300) } });
     expect(rules.find((r) => r.record === 'slo:sli_error:ratio_rate5m').expr).toContain('le="0.3"');
   });
 
