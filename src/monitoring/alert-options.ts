@@ -93,6 +93,18 @@ export interface AlertPresets {
   readonly oomKills?: AlertOptions;
 
   /**
+   * A container waiting in CrashLoopBackOff: a steady crash loop, which backs off too far to count as many restarts.
+   * @default - for 15 minutes, warning
+   */
+  readonly crashLooping?: AlertOptions;
+
+  /**
+   * No metrics endpoint of the service is up, or Prometheus scrapes none: every other alert of the service is blind.
+   * @default - for 5 minutes, critical
+   */
+  readonly targetsDown?: AlertOptions;
+
+  /**
    * Replicas unavailable.
    * @default - for 10 minutes, warning
    */

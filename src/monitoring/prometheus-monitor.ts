@@ -170,6 +170,14 @@ export interface PrometheusMonitorOptions {
   readonly relabelings?: Relabeling[];
 
   /**
+   * Leave out the preset alerts that kube-prometheus-stack's kubernetes-mixin already raises for every workload
+   * (restarts and crash loops, unavailable replicas, a stuck rollout, the HPA at its maximum, CPU throttling), so that
+   * nobody gets the same page twice at different thresholds. A preset tuned in `alerts` stays.
+   * @default false
+   */
+  readonly alongsideKubernetesMixin?: boolean;
+
+  /**
    * Tuning of the preset alerts.
    * @default - every preset on, with its defaults
    */
@@ -322,7 +330,7 @@ export class PrometheusMonitor extends Construct {
     });
 
     const groups: { name: string; rules: Rule[] }[] = [
-      { name: `${svc.name}.alerts`, rules: presetAlerts(this, props.alerts ?? {}, signals, runbookBase, routing) },
+      { name: `${svc.name}.alerts`, rules: presetAlerts(this, props.alerts ?? {}, signals, runbookBase, routing, props.alongsideKubernetesMixin ?? false) },
     ];
     const slos: Rule[] = [];
     if (props.availability) {

@@ -43,6 +43,8 @@ interface Preset {
   description: (t: string) => string;
   expr: (s: Signals, threshold: number) => string;
   when?: (t: Target) => boolean;
+  /** kubernetes-mixin (kube-prometheus-stack) raises the same alert. */
+  mixin?: boolean;
 }
 
 const PRESETS: Preset[] = [
@@ -104,6 +106,7 @@ const PRESETS: Preset[] = [
     summary: 'Pod {{ $labels.pod }} is throttled in {{ $value | humanizePercentage }} of CPU periods',
     description: (t) => `A pod of ${t} is CPU-throttled; latency suffers. Raise the CPU limit or check GOMAXPROCS.`,
     expr: (s, x) => `${s.cpuThrottling('5m')} > ${x}`,
+    mixin: true,
   },
   {
     key: 'restarts',
@@ -114,6 +117,7 @@ const PRESETS: Preset[] = [
     summary: 'Container of pod {{ $labels.pod }} restarted {{ $value }} times in 15 minutes',
     description: (t) => `A container of ${t} keeps restarting (crash loop?).`,
     expr: (s, x) => `increase(kube_pod_container_status_restarts_total${s.pods()}[15m]) > ${x}`,
+    mixin: true,
   },
   {
     key: 'oomKills',
@@ -126,6 +130,27 @@ const PRESETS: Preset[] = [
       + `and on (namespace, pod, container) (increase(kube_pod_container_status_restarts_total${s.pods()}[10m]) > 0)`,
   },
   {
+    key: 'crashLooping',
+    alert: 'GoServiceCrashLooping',
+    for: Duration.minutes(15),
+    severity: AlertSeverity.WARNING,
+    summary: 'Container of pod {{ $labels.pod }} is in CrashLoopBackOff',
+    description: (t) => `A container of ${t} keeps crashing; Kubernetes waits up to 5 minutes between restarts, so it restarts too rarely to count.`,
+    // Waiting, not restarts: a steady crash loop backs off to one restart every 5 minutes.
+    expr: (s) => `max_over_time(kube_pod_container_status_waiting_reason${s.pods('reason="CrashLoopBackOff"')}[5m]) >= 1`,
+    mixin: true,
+  },
+  {
+    key: 'targetsDown',
+    alert: 'GoServiceTargetsDown',
+    for: Duration.minutes(5),
+    severity: AlertSeverity.CRITICAL,
+    summary: 'Prometheus scrapes no pod of the service',
+    description: (t) => `No metrics endpoint of ${t} is up: every other alert of the service is blind.`,
+    // All targets down, or none at all (the ServiceMonitor selects nothing, or every pod is gone).
+    expr: (s) => `sum by (job, namespace) (up${s.http()}) == 0 or absent(up${s.http()})`,
+  },
+  {
     key: 'replicasUnavailable',
     alert: 'GoServiceReplicasUnavailable',
     for: Duration.minutes(10),
@@ -133,6 +158,7 @@ const PRESETS: Preset[] = [
     summary: '{{ $value }} replicas unavailable',
     description: (t) => `Deployment ${t} has had unavailable replicas for a while.`,
     expr: (s) => `kube_deployment_status_replicas_unavailable${s.deployment()} > 0`,
+    mixin: true,
   },
   {
     key: 'rolloutStuck',
@@ -142,6 +168,7 @@ const PRESETS: Preset[] = [
     summary: 'The rollout passed its progress deadline',
     description: (t) => `Deployment ${t} reports Progressing=False (ProgressDeadlineExceeded). Roll back or fix the new version.`,
     expr: (s) => `kube_deployment_status_condition${s.deployment('condition="Progressing"', 'status="false"')} == 1`,
+    mixin: true,
   },
   {
     key: 'hpaMaxedOut',
@@ -152,6 +179,7 @@ const PRESETS: Preset[] = [
     description: (t) => `The HPA of ${t} cannot add pods; raise maxReplicas or find out why load grew.`,
     expr: (s) => `kube_horizontalpodautoscaler_status_current_replicas${s.hpa()} >= kube_horizontalpodautoscaler_spec_max_replicas${s.hpa()}`,
     when: (t) => t.hpa !== undefined,
+    mixin: true,
   },
   {
     key: 'goroutines',
@@ -208,13 +236,17 @@ function severityOf(explicit: AlertSeverity | undefined, preset: AlertSeverity, 
   return !routing.pages && preset === AlertSeverity.CRITICAL ? AlertSeverity.WARNING : preset;
 }
 
-export function presetAlerts(scope: IConstruct, presets: AlertPresets, signals: Signals, runbookBase: string, routing: Routing): Rule[] {
+export function presetAlerts(
+  scope: IConstruct, presets: AlertPresets, signals: Signals, runbookBase: string, routing: Routing, alongsideKubernetesMixin = false,
+): Rule[] {
   const t = signals.target;
   const name = t.namespace ? `${t.namespace}/${t.service}` : t.service;
   const rules: Rule[] = [];
   for (const p of PRESETS) {
     const o: AlertOptions = presets[p.key] ?? {};
-    if (o.enabled === false || (p.when && !p.when(t))) continue;
+    // Left out when kubernetes-mixin already raises it, unless asked for by name.
+    const mixinDuplicate = alongsideKubernetesMixin && p.mixin && presets[p.key] === undefined;
+    if (o.enabled === false || (p.when && !p.when(t)) || mixinDuplicate) continue;
     let threshold = 0;
     if (p.threshold) {
       threshold = o.threshold ?? p.threshold.default;

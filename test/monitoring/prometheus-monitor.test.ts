@@ -92,6 +92,20 @@ const CASES: AlertCase[] = [
     labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q', container: 'orders', reason: 'OOMKilled' },
   },
   {
+    alert: 'GoServiceCrashLooping',
+    at: 20,
+    fires: [{ series: `kube_pod_container_status_waiting_reason{${POD}, reason="CrashLoopBackOff"}`, values: '1x30' }],
+    silent: [{ series: `kube_pod_container_status_waiting_reason{${POD}, reason="CrashLoopBackOff"}`, values: '0x30' }],
+    labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q', container: 'orders', reason: 'CrashLoopBackOff' },
+  },
+  {
+    alert: 'GoServiceTargetsDown',
+    at: 10,
+    fires: [{ series: `up{${SCRAPED_POD}}`, values: '0x20' }],
+    silent: [{ series: `up{${SCRAPED_POD}}`, values: '1x20' }],
+    labels: { severity: 'critical', ...service, job: 'orders', namespace: 'shop' },
+  },
+  {
     alert: 'GoServiceReplicasUnavailable',
     at: 15,
     fires: [{ series: 'kube_deployment_status_replicas_unavailable{namespace="shop", deployment="orders"}', values: '1x30' }],
@@ -215,6 +229,23 @@ describe('PrometheusMonitor', () => {
     expect(silent.ok).toBe(true);
     // ... and the test itself can fail: expecting the opposite is reported.
     expect(testRules(rules, [unitTest(c.silent, c.alert, c.at, [{ exp_labels: { alertname: c.alert, ...c.labels } }])]).ok).toBe(false);
+  });
+
+  test('GoServiceTargetsDown also fires when Prometheus scrapes no target at all', () => {
+    const result = testRules(ruleFile(objects), [unitTest([{ series: 'up{job="payments", namespace="shop"}', values: '1x20' }], 'GoServiceTargetsDown', 10,
+      [{ exp_labels: { alertname: 'GoServiceTargetsDown', severity: 'critical', service: 'orders', job: 'orders', namespace: 'shop' } }])]);
+    expect(result.output).toContain('SUCCESS');
+  });
+
+  test('alongside kubernetes-mixin, the alerts it raises too are left out, unless tuned', () => {
+    const alerts = (options: PrometheusMonitorOptions) => only(monitored(options), 'PrometheusRule').spec.groups[0].rules.map((r: any) => r.alert);
+    const mixin = ['GoServiceCpuThrottled', 'GoServiceRestarting', 'GoServiceCrashLooping', 'GoServiceReplicasUnavailable', 'GoServiceRolloutStuck',
+      'GoServiceAutoscalerAtMax'];
+    expect(alerts({})).toEqual(expect.arrayContaining(mixin));
+    const alongside = alerts({ alongsideKubernetesMixin: true });
+    expect(alongside.filter((a: string) => mixin.includes(a))).toEqual([]);
+    expect(alongside).toContain('GoServiceOomKilled');
+    expect(alerts({ alongsideKubernetesMixin: true, alerts: { cpuThrottling: { threshold: 0.5 } } })).toContain('GoServiceCpuThrottled');
   });
 
   test('a firing condition that has not lasted its duration does not fire yet', () => {
@@ -368,7 +399,7 @@ describe('PrometheusMonitor docs', () => {
     const runbooks = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
     const anchors = new Set([...runbooks.matchAll(/^## (\S+)$/gm)].map((m) => m[1].toLowerCase()));
     const rules = only(monitored({ availability: { objective: 99 } }), 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert);
-    expect(rules.length).toBe(17);
+    expect(rules.length).toBe(19);
     for (const r of rules) expect(anchors).toContain(r.annotations.runbook_url.split('#')[1]);
   });
 });

@@ -12,6 +12,8 @@ const GRPC_HEALTH_PROBE = path.join(__dirname, '..', '..', '.tools', 'bin', 'grp
 
 /** Labels Prometheus adds to a scraped series (target labels), which the binary does not export itself. */
 const TARGET_LABELS = new Set(['job', 'instance', 'namespace', 'pod', 'container', 'service', 'endpoint']);
+/** Series Prometheus writes for every target itself. */
+const SCRAPE_SERIES = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
 
 /** Whether the probe passes, and what it got. */
 export async function probe(pod: Pod, p: any): Promise<{ ok: boolean; got: string }> {
@@ -77,7 +79,7 @@ export function metricProblems(service: string, exposition: string, objects: any
   const problems = new Set<string>();
   for (const { where, expr } of monitoringExpressions(objects)) {
     for (const s of selectedSeries(expr)) {
-      if (!s.matchers.includes(`job="${service}"`)) continue;
+      if (!s.matchers.includes(`job="${service}"`) || SCRAPE_SERIES.has(s.metric)) continue;
       const labels = exported.get(s.metric);
       if (labels === undefined) {
         problems.add(`${service}: ${where} reads ${s.metric}, which the binary does not export`);
