@@ -22,7 +22,8 @@
  *   bytes        total size of the files written to a fresh `fs.mkdtempSync` directory, removed afterwards
  *
  * Usage: npm run bench, or, with options (the projen task passes none on):
- *   [TMPDIR=/dev/shm] npx ts-node --swc bench/synth-bench.ts [--json] [--sizes=1,10] [--no-baseline]
+ *   [TMPDIR=/dev/shm] npx ts-node --swc bench/synth-bench.ts [--json] [--sizes=1,10] [--no-baseline] [--monitoring]
+ * `--monitoring` monitors every service with an availability SLO (10 objects a service instead of 7).
  * Exits 0 whether or not the target (1,000 services in < 2 s wall and < 250 MiB peak RSS with GantryApp) is met.
  */
 import { spawnSync } from 'child_process';
@@ -69,6 +70,9 @@ const json = args.includes('--json');
 const sizesArg = args.find((a) => a.startsWith('--sizes='));
 const sizes = sizesArg ? sizesArg.slice('--sizes='.length).split(',').map(Number) : [1, 10, 100, 1000];
 const baseline = !args.includes('--no-baseline');
+// Each service also monitored, with an availability SLO (a ServiceMonitor, a PrometheusRule and a dashboard more).
+const monitoring = args.includes('--monitoring');
+const workerEnv = { ...process.env, GANTRY_BENCH_MONITORING: monitoring ? '1' : '' };
 
 const root = path.resolve(__dirname, '..');
 const worker = path.join(__dirname, 'synth-worker.ts');
@@ -80,7 +84,7 @@ function measure(app: AppKind, structure: Structure, services: number, timeout: 
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-'));
   try {
     const child = spawnSync(process.execPath, [tsNode, '--swc', worker, app, structure, String(services), outdir], {
-      cwd: root, encoding: 'utf8', timeout, killSignal: 'SIGKILL',
+      cwd: root, encoding: 'utf8', timeout, killSignal: 'SIGKILL', env: workerEnv,
     });
     if (child.error || child.status !== 0) {
       const timedOut = (child.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
@@ -172,7 +176,7 @@ if (!fs.existsSync(helm)) {
     const chartDir = path.join(outdir, 'chart');
     try {
       const child = spawnSync(process.execPath, [tsNode, '--swc', worker, 'gantry', 'single', String(services), outdir, chartDir], {
-        cwd: root, encoding: 'utf8', timeout: TIMEOUT_MS,
+        cwd: root, encoding: 'utf8', timeout: TIMEOUT_MS, env: workerEnv,
       });
       if (child.status !== 0) throw new Error(child.stderr.trim().split('\n').slice(-3).join(' | '));
       const result = JSON.parse(child.stdout.trim().split('\n').pop()!);
