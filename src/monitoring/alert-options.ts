@@ -57,8 +57,9 @@ export interface AlertPresets {
   readonly latency?: AlertOptions;
 
   /**
-   * Requests stopped: none in the last 10 minutes, when there were some in the hour before.
-   * @default - for 10 minutes, critical
+   * Requests stopped: the last 10 minutes' rate below `threshold` (0 to 1) of the hour before's, when that was at
+   * least 1 request a second.
+   * @default - 0.1 for 10 minutes, warning
    */
   readonly trafficStopped?: AlertOptions;
 

@@ -11,7 +11,13 @@ interface Panel {
   description: string;
 }
 
-export function dashboardModel(title: string, uid: string, s: Signals): any {
+/** An objective the dashboard shows: its `slo` label and its error budget (1 - objective). */
+export interface DashboardSlo {
+  readonly name: string;
+  readonly budget: number;
+}
+
+export function dashboardModel(title: string, uid: string, s: Signals, slos: DashboardSlo[] = []): any {
   const w = '$__rate_interval';
   const code = s.names.codeLabel;
   const perPod = (panelTitle: string, unit: string, description: string, expr: string): Panel =>
@@ -52,6 +58,26 @@ export function dashboardModel(title: string, uid: string, s: Signals): any {
       ],
     },
   ];
+  if (slos.length > 0) {
+    const sel = (slo: string) => `{slo="${slo}"${s.target.namespace ? `, namespace="${s.target.namespace}"` : ''}}`;
+    rows.push({
+      title: 'Service level objectives',
+      panels: [
+        ...slos.map((o) => ({
+          title: `Error budget left: ${o.name}`,
+          unit: 'percentunit',
+          description: 'Share of the period\'s error budget not yet spent (below zero: the objective is missed).',
+          targets: [{ expr: `slo:error_budget_remaining:ratio${sel(o.name)}`, legendFormat: 'left' }],
+        })),
+        {
+          title: 'Burn rate (1h)',
+          unit: 'short',
+          description: 'How fast the error budget burns over the last hour: 1 spends it exactly over the period.',
+          targets: slos.map((o) => ({ expr: `slo:sli_error:ratio_rate1h${sel(o.name)} / ${o.budget}`, legendFormat: o.name })),
+        },
+      ],
+    });
+  }
 
   const panels: any[] = [];
   let id = 1;

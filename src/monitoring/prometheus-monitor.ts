@@ -362,7 +362,12 @@ export class PrometheusMonitor extends Construct {
     });
 
     if (props.dashboard ?? true) {
-      const model = dashboardModel(`${svc.name}${svc.namespace ? ` (${svc.namespace})` : ''}`, `gantry-${svc.namespace ?? 'default'}-${svc.name}`.slice(0, 40), signals);
+      const objectives = [
+        ...(props.availability ? [{ name: `${svc.name}-availability`, budget: +(1 - props.availability.objective / 100).toPrecision(12) }] : []),
+        ...(props.latency ? [{ name: `${svc.name}-latency`, budget: +(1 - props.latency.objective / 100).toPrecision(12) }] : []),
+      ];
+      const title = `${svc.name}${svc.namespace ? ` (${svc.namespace})` : ''}`;
+      const model = dashboardModel(title, `gantry-${svc.namespace ?? 'default'}-${svc.name}`.slice(0, 40), signals, objectives);
       for (const e of dashboardExpressions(model)) checkPromQL(this, e.where, e.expr.replace(/\$__rate_interval/g, '5m'));
       this.dashboard = new KubeConfigMap(this, 'Dashboard', {
         metadata: { name: `${svc.name}-dashboard`, namespace: svc.namespace, labels: { ...svc.labels, ...(props.dashboardLabels ?? { grafana_dashboard: '1' }) } },

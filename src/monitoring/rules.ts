@@ -71,11 +71,14 @@ const PRESETS: Preset[] = [
   {
     key: 'trafficStopped',
     alert: 'GoServiceTrafficStopped',
+    threshold: { default: 0.1, min: 0.001, max: 0.9, unit: 'share of the previous hour\'s rate' },
     for: Duration.minutes(10),
-    severity: AlertSeverity.CRITICAL,
-    summary: 'No requests in 10 minutes',
-    description: (t) => `${t} served requests in the previous hour but none in the last 10 minutes.`,
-    expr: (s) => `${s.requestRate('10m')} == 0 and ${s.requestRate('1h', { offset: '10m' })} > 0`,
+    severity: AlertSeverity.WARNING,
+    summary: 'Requests fell to {{ $value | humanize }} per second',
+    description: (t) => `${t} serves far fewer requests than in the hour before: callers, routing or the network may have lost it.`,
+    // Relative to the usual level, and only where there is one (1 request a second): a bursty internal service's quiet
+    // gaps are not an outage.
+    expr: (s, x) => `${s.requestRate('10m')} < ${x} * ${s.requestRate('1h', { offset: '10m' })} and ${s.requestRate('1h', { offset: '10m' })} > 1`,
   },
   {
     key: 'cpu',

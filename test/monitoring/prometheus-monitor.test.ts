@@ -52,9 +52,10 @@ const CASES: AlertCase[] = [
   {
     alert: 'GoServiceTrafficStopped',
     at: 85,
-    fires: [{ series: `http_requests_total{${HTTP}, code="200"}`, values: '0+10x60 600x40' }],
-    silent: [{ series: `http_requests_total{${HTTP}, code="200"}`, values: '0+1x100' }],
-    labels: { severity: 'critical', ...service, namespace: 'shop' },
+    // 10 requests a second for an hour, then none; silent: a fall to 20 % of it.
+    fires: [{ series: `http_requests_total{${HTTP}, code="200"}`, values: '0+600x60 36000x40' }],
+    silent: [{ series: `http_requests_total{${HTTP}, code="200"}`, values: '0+600x60 36000+120x40' }],
+    labels: { severity: 'warning', ...service, namespace: 'shop' },
   },
   {
     alert: 'GoServiceCpuNearLimit',
@@ -184,10 +185,15 @@ describe('PrometheusMonitor', () => {
     const dashboard = only(objects, 'ConfigMap', 'orders-dashboard');
     expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
     const model = JSON.parse(dashboard.data['orders.json']);
-    expect(model.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title)).toEqual(['Traffic, errors, latency', 'Saturation', 'Go runtime']);
+    expect(model.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title))
+      .toEqual(['Traffic, errors, latency', 'Saturation', 'Go runtime', 'Service level objectives']);
     expect(model.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title)).toEqual([
       'Request rate', 'Error ratio', 'Latency percentiles', 'CPU of limit', 'Memory of limit', 'CPU throttling', 'Goroutines', 'GC pause time', 'Heap of GOMEMLIMIT',
+      'Error budget left: orders-availability', 'Burn rate (1h)',
     ]);
+    // The SLO panels read the recorded series of this service's objective, in its namespace.
+    const slo = model.panels.find((p: any) => p.title === 'Burn rate (1h)');
+    expect(slo.targets.map((t: any) => t.expr)).toEqual(['slo:sli_error:ratio_rate1h{slo="orders-availability", namespace="shop"} / 0.001']);
   });
 
   test('a PodMonitor scrapes the pods by container port name, with the service name as job', () => {
@@ -229,6 +235,12 @@ describe('PrometheusMonitor', () => {
     expect(silent.ok).toBe(true);
     // ... and the test itself can fail: expecting the opposite is reported.
     expect(testRules(rules, [unitTest(c.silent, c.alert, c.at, [{ exp_labels: { alertname: c.alert, ...c.labels } }])]).ok).toBe(false);
+  });
+
+  test('GoServiceTrafficStopped stays silent in the quiet gaps of a service that is seldom called', () => {
+    // Half a request a second, then nothing for 40 minutes.
+    const quiet = [{ series: `http_requests_total{${HTTP}, code="200"}`, values: '0+30x60 1800x40' }];
+    expect(testRules(ruleFile(objects), [unitTest(quiet, 'GoServiceTrafficStopped', 85, [])]).output).toContain('SUCCESS');
   });
 
   test('GoServiceTargetsDown also fires when Prometheus scrapes no target at all', () => {
