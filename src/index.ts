@@ -29,9 +29,9 @@ export { type IngressRule, type NetworkPolicyOptions } from './network/network-p
 export { type AlertOptions, type AlertPresets, AlertSeverity } from './monitoring/alert-options';
 export { Instrumentation } from './monitoring/instrumentation';
 export { type MetricNames } from './monitoring/metric-names';
+export { type AvailabilityObjective, type LatencyObjective, type RatioObjective } from './monitoring/objectives';
 export {
-  type AvailabilityObjective, type IMonitorable, type LatencyObjective, PrometheusMonitor, type PrometheusMonitorOptions,
-  type PrometheusMonitorProps, type Relabeling, ScrapeTarget,
+  type IMonitorable, PrometheusMonitor, type PrometheusMonitorOptions, type PrometheusMonitorProps, type Relabeling, ScrapeTarget,
 } from './monitoring/prometheus-monitor';
 
 // workload

@@ -5,8 +5,9 @@ import { AlertPresets } from './alert-options';
 import { dashboardExpressions, dashboardModel } from './dashboard';
 import { Instrumentation } from './instrumentation';
 import { MetricNames } from './metric-names';
+import { AvailabilityObjective, LatencyObjective, objectiveRules, RatioObjective } from './objectives';
 import { checkPromQL } from './promql';
-import { availabilityIndicator, latencyIndicator, presetAlerts, Rule, sloRules } from './rules';
+import { presetAlerts, Rule } from './rules';
 import { resolveMetricNames, Signals, Target } from './signals';
 import { checkLabelValue, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
@@ -89,37 +90,6 @@ export interface Relabeling {
    * @default 'replace'
    */
   readonly action?: string;
-}
-
-/**
- * An availability objective: the share of requests that must not fail with 5xx.
- */
-export interface AvailabilityObjective {
-  /** The objective in percent, such as 99.9. */
-  readonly objective: number;
-  /**
-   * The period the objective (and its error budget) is measured over.
-   * @default Duration.days(30)
-   */
-  readonly period?: Duration;
-}
-
-/**
- * A latency objective: the share of requests that must be faster than `threshold`.
- */
-export interface LatencyObjective {
-  /** The objective in percent, such as 99. */
-  readonly objective: number;
-  /**
-   * The latency threshold. It must be a bucket boundary of the request duration histogram (client_golang's default
-   * buckets: 5ms, 10ms, 25ms, 50ms, 100ms, 250ms, 500ms, 1s, 2.5s, 5s, 10s).
-   */
-  readonly threshold: Duration;
-  /**
-   * The period the objective is measured over.
-   * @default Duration.days(30)
-   */
-  readonly period?: Duration;
 }
 
 /**
@@ -213,6 +183,13 @@ export interface PrometheusMonitorOptions {
    * @default - none
    */
   readonly latency?: LatencyObjective;
+
+  /**
+   * Objectives on a ratio of your own (failed jobs among all, say), with the same recording rules and burn-rate
+   * alerts, labelled `slo: <service>-<name>`.
+   * @default - none
+   */
+  readonly ratios?: RatioObjective[];
 
   /**
    * Where the runbooks are; each alert links to `<runbookBaseUrl>#<alert name in lowercase>`.
@@ -332,27 +309,7 @@ export class PrometheusMonitor extends Construct {
     const groups: { name: string; rules: Rule[] }[] = [
       { name: `${svc.name}.alerts`, rules: presetAlerts(this, props.alerts ?? {}, signals, runbookBase, routing, props.alongsideKubernetesMixin ?? false) },
     ];
-    const slos: Rule[] = [];
-    if (props.availability) {
-      slos.push(...sloRules(this, availabilityIndicator(signals), props.availability.objective,
-        props.availability.period ?? Duration.days(30), target, runbookBase, routing));
-    }
-    if (props.latency) {
-      const seconds = props.latency.threshold.toMilliseconds() / 1000;
-      if (!(seconds > 0)) {
-        throw GantryError.of(this, 'latency.threshold', `${seconds}s`, 'must be longer than zero', 'use a bucket boundary such as Duration.millis(250)');
-      }
-      // The SLO counts requests under the threshold from the bucket `le="<threshold>"`: there must be one.
-      const buckets = props.durationBuckets?.map((b) => b.toMilliseconds() / 1000) ?? instrumentation.buckets;
-      if (!buckets.some((b) => Math.abs(b - seconds) < 1e-9)) {
-        const near = buckets.reduce((a, b) => (Math.abs(b - seconds) < Math.abs(a - seconds) ? b : a));
-        throw GantryError.of(this, 'latency.threshold', `${seconds}s`,
-          `is not a bucket boundary of ${signals.names.requestDurationSeconds} (${buckets.join(', ')}), so the SLO could count no request as fast or slow`,
-          `use one of them, such as Duration.millis(${Math.round(near * 1000)}), or give the service's own buckets as 'durationBuckets'`);
-      }
-      slos.push(...sloRules(this, latencyIndicator(signals, String(seconds)), props.latency.objective,
-        props.latency.period ?? Duration.days(30), target, runbookBase, routing));
-    }
+    const slos = objectiveRules(this, props, signals, instrumentation.buckets, target, runbookBase, routing);
     if (slos.length > 0) groups.push({ name: `${svc.name}.slo`, rules: slos });
     this.rules = new ApiObject(this, 'Rules', {
       apiVersion: 'monitoring.coreos.com/v1',
