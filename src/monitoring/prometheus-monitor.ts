@@ -9,7 +9,7 @@ import { AvailabilityObjective, LatencyObjective, objectiveRules, RatioObjective
 import { checkPromQL } from './promql';
 import { presetAlerts, Rule } from './rules';
 import { resolveMetricNames, Signals, Target } from './signals';
-import { checkLabelValue, checkSeconds } from '../core/checks';
+import { checkLabelKey, checkLabelValue, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { KubeConfigMap } from '../core/kube';
 import { Environment } from '../environment/environment';
@@ -249,7 +249,11 @@ export class PrometheusMonitor extends Construct {
     super(scope, id);
     const svc = props.service;
     const selector = props.prometheusSelector ?? { release: 'kube-prometheus-stack' };
-    for (const [k, v] of Object.entries(selector)) checkLabelValue(this, `prometheusSelector.${k}`, v);
+    for (const [k, v] of Object.entries(selector)) {
+      checkLabelKey(this, `prometheusSelector.${k}`, k);
+      checkLabelValue(this, `prometheusSelector.${k}`, v);
+    }
+    (props.relabelings ?? []).forEach((r, i) => checkRelabeling(this, `relabelings[${i}]`, r));
     const port = props.port ?? svc.metricsPortName;
     if (!(port in svc.ports)) {
       throw GantryError.of(this, 'port', port, `is not a port of service ${svc.name} (it has ${Object.keys(svc.ports).join(', ')})`,
@@ -339,5 +343,23 @@ export class PrometheusMonitor extends Construct {
    */
   public _signals(): Signals {
     return new Signals(resolveMetricNames(this.metricNames), this.target);
+  }
+}
+
+const RELABEL_ACTIONS = ['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'];
+
+/** A relabeling Prometheus would load: a known action, and a regular expression that compiles. */
+function checkRelabeling(scope: Construct, property: string, r: Relabeling): void {
+  if (r.action !== undefined && !RELABEL_ACTIONS.includes(r.action)) {
+    throw GantryError.of(scope, `${property}.action`, r.action, 'is not a relabeling action', `use one of: ${RELABEL_ACTIONS.join(', ')}`);
+  }
+  if (r.regex !== undefined) {
+    // JavaScript's regular expressions stand in for Go's RE2 here: the syntax both share is what relabelings use.
+    try {
+      new RegExp(`^(?:${r.regex})$`);
+    } catch (e) {
+      throw GantryError.of(scope, `${property}.regex`, r.regex, `does not compile (${(e as Error).message.replace(/^Invalid regular expression: /, '')})`,
+        'fix the expression; Prometheus anchors it at both ends');
+    }
   }
 }

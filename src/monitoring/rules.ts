@@ -261,6 +261,9 @@ export function presetAlerts(
     } else if (o.threshold !== undefined) {
       throw GantryError.of(scope, `alerts.${p.key}.threshold`, o.threshold, 'does not apply: this alert has no threshold', 'remove it');
     }
+    if (o.severity !== undefined && !Object.values(AlertSeverity).includes(o.severity)) {
+      throw GantryError.of(scope, `alerts.${p.key}.severity`, o.severity, 'is not a severity', 'use AlertSeverity.CRITICAL, WARNING or INFO');
+    }
     const rule: Rule = {
       alert: p.alert,
       expr: p.expr(signals, threshold),
@@ -337,6 +340,10 @@ export function sloRules(
   if (typeof objective !== 'number' || !(objective > 0 && objective < 100)) {
     throw GantryError.of(scope, `${indicator.property}.objective`, objective, 'must be a percentage between 0 and 100, exclusive',
       'use a value such as 99.9');
+  }
+  if (objective < 1) {
+    throw GantryError.of(scope, `${indicator.property}.objective`, objective, 'looks like a fraction, but objectives are percentages',
+      `write it in percent: ${+(objective * 100).toPrecision(12)}`);
   }
   const periodText = promDuration(scope, `${indicator.property}.period`, period);
   if (period.toSeconds({ integral: false }) < LONGEST_WINDOW_SECONDS) {
