@@ -130,8 +130,9 @@ export interface AlertPresets {
   readonly goroutines?: AlertOptions;
 
   /**
-   * Goroutines of a pod grew by more than `threshold` (0.5 = 50%) in an hour, from at least 500: a leak in the making.
-   * @default - 0.5 for 30 minutes, warning
+   * Goroutines of a pod grew by at least `threshold` an hour, through every half hour of the last two hours: a leak in
+   * the making (load comes in steps and ramps that level off; a leak does not).
+   * @default - 50 an hour, for 15 minutes, warning
    */
   readonly goroutineGrowth?: AlertOptions;
 

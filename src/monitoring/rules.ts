@@ -197,12 +197,14 @@ const PRESETS: Preset[] = [
   {
     key: 'goroutineGrowth',
     alert: 'GoServiceGoroutinesGrowing',
-    threshold: { default: 0.5, min: 0.01, max: 100, unit: 'growth ratio per hour' },
-    for: Duration.minutes(30),
+    threshold: { default: 50, min: 1, max: 1000000, unit: 'goroutines per hour' },
+    for: Duration.minutes(15),
     severity: AlertSeverity.WARNING,
-    summary: 'Pod {{ $labels.pod }} goroutines grew by {{ $value | humanizePercentage }} in an hour',
-    description: (t) => `The goroutines of a pod of ${t} keep growing: a leak before it becomes an outage.`,
-    expr: (s, x) => `(${s.goroutines()} - ${s.goroutines('1h')}) / ${s.goroutines('1h')} > ${x} and ${s.goroutines()} > 500`,
+    summary: 'Pod {{ $labels.pod }} gains at least {{ $value | humanize }} goroutines an hour, steadily',
+    description: (t) => `The goroutines of a pod of ${t} have grown without pause for two hours: a leak before it becomes an outage.`,
+    // A leak grows all the time; load comes in steps and ramps. So: the growth rate over every half hour of the last two
+    // hours, and its lowest value (a ramp that levels off brings it to zero).
+    expr: (s, x) => `min_over_time(deriv(${s.goroutines()}[30m:1m])[2h:5m]) * 3600 > ${x}`,
   },
   {
     key: 'gcPauses',

@@ -135,11 +135,11 @@ const CASES: AlertCase[] = [
     labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q' },
   },
   {
-    // 600 goroutines for an hour, then a climb: 10 a minute gives 100% in an hour; 4.8 a minute peaks at 48%.
+    // A leak of 2 goroutines a minute (120 an hour) for 3 hours fires; silent: load that doubles at once (a step).
     alert: 'GoServiceGoroutinesGrowing',
-    at: 160,
-    fires: [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '600x60 600+10x120' }],
-    silent: [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '600x60 600+4.8x120' }],
+    at: 180,
+    fires: [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '600+2x200' }],
+    silent: [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '600x60 1200x140' }],
     labels: { severity: 'warning', ...service, namespace: 'shop', pod: 'orders-5d4f8b7c9-x2x7q' },
   },
   {
@@ -235,6 +235,11 @@ describe('PrometheusMonitor', () => {
     expect(silent.ok).toBe(true);
     // ... and the test itself can fail: expecting the opposite is reported.
     expect(testRules(rules, [unitTest(c.silent, c.alert, c.at, [{ exp_labels: { alertname: c.alert, ...c.labels } }])]).ok).toBe(false);
+  });
+
+  test('GoServiceGoroutinesGrowing stays silent when load ramps up over an hour and levels off', () => {
+    const ramp = [{ series: `go_goroutines{${SCRAPED_POD}}`, values: '600x30 600+10x60 1200x110' }];
+    expect(testRules(ruleFile(objects), [unitTest(ramp, 'GoServiceGoroutinesGrowing', 200, [])]).output).toContain('SUCCESS');
   });
 
   test('GoServiceTrafficStopped stays silent in the quiet gaps of a service that is seldom called', () => {
