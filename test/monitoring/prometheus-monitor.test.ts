@@ -248,6 +248,19 @@ describe('PrometheusMonitor', () => {
     expect(testRules(ruleFile(objects), [unitTest(quiet, 'GoServiceTrafficStopped', 85, [])]).output).toContain('SUCCESS');
   });
 
+  test.each(CASES.filter((c) => c.alert !== 'GoServiceTargetsDown').map((c) => c.alert))('%s stays silent with no traffic and no series', (alert) => {
+    // An idle service (no requests, so no request series) must not alert; only GoServiceTargetsDown speaks of absence.
+    const idle = [{ series: `up{${SCRAPED_POD}}`, values: '1x200' }];
+    expect(testRules(ruleFile(objects), [unitTest(idle, alert, 190, [])]).output).toContain('SUCCESS');
+  });
+
+  test('the SLO burn-rate alerts stay silent with no traffic', () => {
+    const idle = [{ series: `http_requests_total{${HTTP}, code="200"}`, values: '0x200' }, { series: `http_requests_total{${HTTP}, code="500"}`, values: '0x200' }];
+    for (const alert of ['GoServiceErrorBudgetBurnPage', 'GoServiceErrorBudgetBurnTicket']) {
+      expect(testRules(ruleFile(objects), [unitTest(idle, alert, 190, [])]).output).toContain('SUCCESS');
+    }
+  });
+
   test('GoServiceTargetsDown also fires when Prometheus scrapes no target at all', () => {
     const result = testRules(ruleFile(objects), [unitTest([{ series: 'up{job="payments", namespace="shop"}', values: '1x20' }], 'GoServiceTargetsDown', 10,
       [{ exp_labels: { alertname: 'GoServiceTargetsDown', severity: 'critical', service: 'orders', job: 'orders', namespace: 'shop' } }])]);
