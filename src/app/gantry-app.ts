@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { GantryError } from '../core/errors';
 import { chartObjects, prepareApp } from '../core/synthesis';
 import { toYaml, toYamlStream } from '../core/yaml';
 import { Environment } from '../environment/environment';
@@ -13,7 +15,9 @@ import { declareEnvironmentFolders } from '../environment/output-folders';
  * cdk8s 2's `App.synth()` validates and resolves dependencies over the whole app once for every chart, so an app with
  * one chart per service takes time quadratic in the number of services (about 10 s for 1,000 small charts here).
  * `GantryApp` does that work once. It also runs every construct's validation before it creates the output directory,
- * so an invalid app writes nothing, and it reports all validation errors at once as a `GantryError`.
+ * so an invalid app writes nothing, and it reports all validation errors at once as a `GantryError`. It refuses two
+ * charts that would write one file, and writes every file aside first: a synthesis that fails halfway leaves the
+ * previous output as it was.
  *
  * Use it where the code had `new App()`. Outside an `Environment` it writes the files `App` writes, with the same
  * names and the same objects in the same order, for every `yamlOutputType`; the YAML text differs in quoting
@@ -45,7 +49,6 @@ export class GantryApp extends App {
     const { charts, hasDependantCharts } = prepareApp(this);
     const manifests = charts.map((chart) => ({ chart, objects: chartObjects(chart) }));
 
-    fs.mkdirSync(this.outdir, { recursive: true });
     const ext = this.outputFileExtension;
     // Charts defined in an Environment go to <outdir>/<environment>/, named by their path below it.
     const indexed = (i: number, chart: Chart) => {
@@ -55,31 +58,49 @@ export class GantryApp extends App {
       }
       return (hasDependantCharts ? `${String(i).padStart(4, '0')}-` : '') + Names.toDnsLabel(chart);
     };
-    const dirOf = (chart: Chart) => path.join(this.outdir, Environment.of(chart)?.name ?? '');
+    const dirOf = (chart: Chart) => Environment.of(chart)?.name ?? '';
     const fileOf = (o: ApiObject) => `${o.kind}.${o.name}`.replace(/[^0-9a-zA-Z-_.]/g, '') + ext;
-    for (const chart of charts) fs.mkdirSync(dirOf(chart), { recursive: true });
+
+    // Every file to write, with what goes in it and where it comes from.
+    const plan: { file: string; objects: ApiObject[]; from: string }[] = [];
     switch (this.yamlOutputType) {
-      case YamlOutputType.FILE_PER_APP: {
-        if (charts.length > 0) write(path.join(this.outdir, `app${ext}`), manifests.flatMap((m) => m.objects));
+      case YamlOutputType.FILE_PER_APP:
+        if (charts.length > 0) plan.push({ file: `app${ext}`, objects: manifests.flatMap((m) => m.objects), from: 'the app' });
         break;
-      }
       case YamlOutputType.FILE_PER_CHART:
-        manifests.forEach((m, i) => write(path.join(this.outdir, indexed(i, m.chart) + ext), m.objects));
+        manifests.forEach((m, i) => plan.push({ file: indexed(i, m.chart) + ext, objects: m.objects, from: `chart ${m.chart.node.path}` }));
         break;
       case YamlOutputType.FILE_PER_RESOURCE:
         for (const m of manifests) {
-          for (const o of m.objects) write(path.join(dirOf(m.chart), fileOf(o)), [o]);
+          for (const o of m.objects) plan.push({ file: path.join(dirOf(m.chart), fileOf(o)), objects: [o], from: o.node.path });
         }
         break;
       case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
         manifests.forEach((m, i) => {
-          const dir = path.join(this.outdir, indexed(i, m.chart));
-          fs.mkdirSync(dir, { recursive: true });
-          for (const o of m.objects) write(path.join(dir, fileOf(o)), [o]);
+          for (const o of m.objects) plan.push({ file: path.join(indexed(i, m.chart), fileOf(o)), objects: [o], from: o.node.path });
         });
         break;
       default:
         break;
+    }
+    refuseCollisions(this, plan);
+
+    // Written aside, then moved into place only when every file is written: a failure leaves the previous output as it
+    // was, never half of a new one (Argo CD would prune what a half-written commit leaves out).
+    const staging = `${path.resolve(this.outdir)}.gantry-${process.pid}`;
+    fs.rmSync(staging, { recursive: true, force: true });
+    try {
+      for (const { file, objects } of plan) {
+        fs.mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
+        write(path.join(staging, file), objects);
+      }
+      fs.mkdirSync(this.outdir, { recursive: true });
+      for (const { file } of plan) {
+        fs.mkdirSync(path.dirname(path.join(this.outdir, file)), { recursive: true });
+        fs.renameSync(path.join(staging, file), path.join(this.outdir, file));
+      }
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
     }
   }
 
@@ -89,6 +110,22 @@ export class GantryApp extends App {
   public synthYaml(): string {
     const { charts } = prepareApp(this);
     return toYamlStream(charts.flatMap((chart) => chartObjects(chart).map((o) => o.toJson())));
+  }
+}
+
+/**
+ * Two charts or objects that would write the same file (`orders` + `api` and `orders-api`, say): the second would
+ * overwrite the first, its objects would vanish from the output, and a GitOps sync would delete them from the cluster.
+ */
+function refuseCollisions(app: IConstruct, plan: { file: string; from: string }[]): void {
+  const seen = new Map<string, string>();
+  for (const { file, from } of plan) {
+    const other = seen.get(file);
+    if (other !== undefined) {
+      throw GantryError.of(app, 'output', file, `would be written by both ${other} and ${from}, and the second would replace the first`,
+        'give one of them another id or name');
+    }
+    seen.set(file, from);
   }
 }
 

@@ -133,6 +133,9 @@ export class ArgoApplicationSet extends Construct {
           return {
             goTemplate: true,
             goTemplateOptions: ['missingkey=error'],
+            // Deleting or renaming the ApplicationSet must not delete what its Applications deployed: without this, the
+            // Applications' finalizers would cascade into every environment's workloads.
+            syncPolicy: { preserveResourcesOnDeletion: true },
             generators,
             template: {
               metadata: {

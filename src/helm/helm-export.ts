@@ -19,7 +19,10 @@ export interface HelmChartOptions {
   /** The chart version, SemVer 2 (`0.1.0`). */
   readonly version: string;
 
-  /** The directory to write the chart into; its previous contents are replaced. */
+  /**
+   * The directory to write the chart into. It must be empty, missing, or a chart an earlier export wrote (which is
+   * replaced); anything else is refused rather than emptied.
+   */
   readonly outdir: string;
 
   /**
@@ -169,6 +172,7 @@ export class HelmExport {
       return { env, values: other.values };
     });
     const dir = this.options.outdir;
+    refuseForeignDirectory(this.scope, dir);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(path.join(dir, 'templates'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'Chart.yaml'), toYaml({
@@ -179,6 +183,8 @@ export class HelmExport {
       version: this.options.version,
       appVersion: this.options.appVersion ?? this.options.version,
       kubeVersion: this.options.kubeVersion ?? '>=1.27.0-0',
+      // How a later export knows the directory is a chart it wrote, and may replace it.
+      annotations: { [GENERATED_BY]: 'cdk8s-gantry' },
     }));
     fs.writeFileSync(path.join(dir, 'values.yaml'), VALUES_HEADER + (Object.keys(values).length ? toYaml(values) : '{}\n'));
     fs.writeFileSync(path.join(dir, 'values.schema.json'), JSON.stringify(schema, undefined, 2) + '\n');
@@ -189,6 +195,22 @@ export class HelmExport {
     }
     fs.writeFileSync(path.join(dir, 'templates', '_helpers.tpl'), HELPERS);
     fs.writeFileSync(path.join(dir, 'templates', 'NOTES.txt'), notes(this.options.name, [...files.keys()].sort()));
+  }
+}
+
+const GENERATED_BY = 'gantry.dev/generated-by';
+
+/**
+ * The export replaces its output directory: it must be empty, or a chart an export wrote (its Chart.yaml says so).
+ * Anything else (a project root, a hand-written chart) is refused, not emptied.
+ */
+function refuseForeignDirectory(scope: IConstruct, dir: string): void {
+  if (!fs.existsSync(dir) || fs.readdirSync(dir).length === 0) return;
+  const chartYaml = path.join(dir, 'Chart.yaml');
+  const ours = fs.existsSync(chartYaml) && fs.readFileSync(chartYaml, 'utf8').includes(`${GENERATED_BY}: cdk8s-gantry`);
+  if (!ours) {
+    throw GantryError.of(scope, 'outdir', dir, 'holds files that are not a chart Gantry exported, and the export would delete them',
+      'give an empty directory, or one an earlier export wrote, such as \'dist/helm/shop\'');
   }
 }
 

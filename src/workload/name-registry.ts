@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { GantryError } from '../core/errors';
+import { Environment } from '../environment/environment';
 
-/** Service names in use per namespace, per app: two services that would write the same objects are refused. */
+/** Service names in use per environment and namespace, per app: two services that would write the same objects are refused. */
 const NAMES_IN_USE = new WeakMap<IConstruct, Map<string, string>>();
 
 /** Claims `name` in `namespace` for `scope`, or fails naming the construct that has it. */
@@ -12,7 +13,8 @@ export function claimServiceName(scope: IConstruct, name: string, namespace: str
     names = new Map();
     NAMES_IN_USE.set(root, names);
   }
-  const key = `${namespace ?? ''}/${name}`;
+  // Environments deploy apart (each to its cluster and folder): the same namespace may hold the same name in each.
+  const key = `${Environment.of(scope)?.name ?? ''}/${namespace ?? ''}/${name}`;
   const other = names.get(key);
   if (other !== undefined) {
     throw GantryError.of(scope, 'name', name,

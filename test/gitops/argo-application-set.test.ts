@@ -13,6 +13,8 @@ describe('ArgoApplicationSet', () => {
     expect(set).toMatchSnapshot();
     expect(set.spec.goTemplate).toBe(true);
     expect(set.spec.goTemplateOptions).toEqual(['missingkey=error']);
+    // Deleting the ApplicationSet keeps the workloads running.
+    expect(set.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
     expect(set.spec.generators[0].list.elements.map((e: any) => [e.env, e.namespace, e.revision, e.path])).toEqual([
       ['dev', 'team-dev', 'main', 'dist/dev'], ['staging', 'team-staging', 'main', 'dist/staging'], ['prod', 'team', 'v1.4.2', 'dist/prod'],
     ]);

@@ -417,3 +417,34 @@ describe('HelmExport: canary weight, canary image and the live colour as values'
     expect(result.stderr).toContain(message);
   });
 });
+
+describe('HelmExport: the output directory', () => {
+  const define = (app: App) => new GoMicroservice(new Chart(app, 'orders', { namespace: 'shop' }), 'orders', { image: 'ghcr.io/acme/orders:1.4.2' });
+
+  test('replaces a chart an earlier export wrote', () => {
+    const { chartDir } = exportApp(define);
+    fs.writeFileSync(path.join(chartDir, 'templates', 'stale.yaml'), 'kind: Stale\n');
+    const app = new GantryApp({ outdir: tmp('gantry-helm-dist-') });
+    define(app);
+    HelmExport.writeChart(app, { name: 'test-chart', version: '0.2.0', outdir: chartDir });
+    expect(fs.existsSync(path.join(chartDir, 'templates', 'stale.yaml'))).toBe(false);
+    expect(fs.readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')).toContain('version: 0.2.0\n');
+  });
+
+  test('fails when the directory holds anything else, and leaves it as it was', () => {
+    const dir = tmp('gantry-project-');
+    fs.writeFileSync(path.join(dir, 'package.json'), '{}\n');
+    const app = new GantryApp({ outdir: tmp('gantry-helm-dist-') });
+    define(app);
+    let error: any;
+    try {
+      HelmExport.writeChart(app, { name: 'test-chart', version: '0.1.0', outdir: dir });
+    } catch (e) {
+      error = e;
+    }
+    expect(GantryErrors.isGantryError(error)).toBe(true);
+    expect(error.message).toBe(`GantryApp '': 'outdir' (${dir}) holds files that are not a chart Gantry exported, and the export would delete them; `
+      + 'give an empty directory, or one an earlier export wrote, such as \'dist/helm/shop\'');
+    expect(fs.readdirSync(dir)).toEqual(['package.json']);
+  });
+});
