@@ -135,6 +135,9 @@ function quantity(scope: IConstruct, property: string, value: string | undefined
   if (typeof value !== 'string' || !QUANTITY.test(value)) {
     throw GantryError.of(scope, property, value, 'is not a Kubernetes quantity', 'use a string such as \'100\' or \'500m\'');
   }
+  if (!(parseFloat(value) > 0)) {
+    throw GantryError.of(scope, property, value, 'must be above zero: Kubernetes refuses a zero or negative target', 'use a string such as \'100\' or \'500m\'');
+  }
   return k8s.Quantity.fromString(value);
 }
 

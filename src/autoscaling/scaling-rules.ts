@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkInt, checkSeconds } from '../core/checks';
+import { GantryError } from '../core/errors';
 
 /**
  * One limit on how fast an HpaPolicy may scale: so many pods, or so many percent, per period.
@@ -86,6 +87,10 @@ export function renderScalingRules(scope: IConstruct, property: string, rules: S
   defaults: { stabilizationWindow: Duration; policies: ScalingPolicy[] }): k8s.HpaScalingRulesV2 {
   const window = checkSeconds(scope, `${property}.stabilizationWindow`, rules?.stabilizationWindow ?? defaults.stabilizationWindow, 0, 3600);
   const policies = rules?.policies ?? defaults.policies;
+  if (policies.length === 0) {
+    throw GantryError.of(scope, `${property}.policies`, '[]', 'is empty, which Kubernetes refuses',
+      'give at least one ScalingPolicy, or set \'select\' to ScalingSelect.DISABLED to stop scaling in this direction');
+  }
   const select = rules?.select ?? ScalingSelect.MAX;
   return {
     stabilizationWindowSeconds: window,

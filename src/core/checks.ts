@@ -11,7 +11,7 @@ const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A name that Services accept: DNS-1035 label, at most `max` characters. */
 export function checkDns1035(scope: IConstruct, property: string, value: string, max = 63): void {
-  if (!DNS_1035_LABEL.test(value) || value.length > max) {
+  if (typeof value !== 'string' || !DNS_1035_LABEL.test(value) || value.length > max) {
     throw GantryError.of(scope, property, value,
       `is not a valid Kubernetes name (lowercase letters, digits and '-', starting with a letter, at most ${max} characters)`,
       `use a name such as '${suggestDnsName(value, max)}'`);
@@ -20,7 +20,7 @@ export function checkDns1035(scope: IConstruct, property: string, value: string,
 
 /** A namespace name: DNS-1123 label. */
 export function checkNamespace(scope: IConstruct, property: string, value: string): void {
-  if (!DNS_1123_LABEL.test(value) || value.length > 63) {
+  if (typeof value !== 'string' || !DNS_1123_LABEL.test(value) || value.length > 63) {
     throw GantryError.of(scope, property, value,
       'is not a valid namespace name (lowercase letters, digits and \'-\', at most 63 characters)',
       `use a name such as '${suggestDnsName(value, 63)}'`);

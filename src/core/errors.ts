@@ -69,6 +69,9 @@ function show(value: any): string {
   if (typeof value === 'string') {
     return value === '' ? '""' : value;
   }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return String(value); // NaN, Infinity: JSON would say null
+  }
   if (typeof value === 'object' && value !== null && typeof value.toString === 'function' && value.toString !== Object.prototype.toString) {
     return String(value);
   }

@@ -53,6 +53,7 @@ export function networkPolicySpec(scope: IConstruct, target: PolicyTarget, optio
   const monitoring = options.monitoringNamespace ?? 'monitoring';
   checkNamespace(scope, 'networkPolicy.monitoringNamespace', monitoring);
   const peers = options.allowFrom ?? [IngressPeer.sameNamespace()];
+  peers.forEach((p, i) => p._check(scope, `networkPolicy.allowFrom[${i}]`));
   if (peers.length === 0) {
     throw GantryError.of(scope, 'networkPolicy.allowFrom', '[]', 'allows no one, so the service cannot be reached',
       'list who may connect, such as [IngressPeer.namespace(\'ingress-nginx\')], or set \'networkPolicy.enabled\' to false');
@@ -75,7 +76,10 @@ export function ingressRule(scope: IConstruct, property: string, rule: IngressRu
   }
   rule.ports.forEach((p, i) => checkPort(scope, `${property}.ports[${i}]`, p));
   return {
-    from: rule.from.map((p) => p._toKube()),
+    from: rule.from.map((p, i) => {
+      p._check(scope, `${property}.from[${i}]`);
+      return p._toKube();
+    }),
     ports: rule.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p), protocol: 'TCP' })),
   };
 }

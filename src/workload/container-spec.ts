@@ -13,7 +13,12 @@ const GOMAXPROCS = 'GOMAXPROCS';
 const GOMEMLIMIT = 'GOMEMLIMIT';
 const SHUTDOWN_TIMEOUT = 'SHUTDOWN_TIMEOUT';
 const SHUTDOWN_DRAIN_DELAY = 'SHUTDOWN_DRAIN_DELAY';
-const SECRET_LIKE = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIALS?)$/;
+// Names that hold credentials by convention: PASSWORD, SECRET, TOKEN or CREDENTIALS anywhere as a word
+// (AWS_SECRET_ACCESS_KEY, DB_PASSWORD_FILE is not: it names a file), and any *_KEY (API keys, private keys,
+// AWS_ACCESS_KEY_ID too).
+const SECRET_LIKE = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?)(_|$)(?!FILE$|PATH$)|(^|_)(API_?KEY|KEY|KEY_ID)$/;
+/** A URL or DSN with a password in it: `postgres://user:secret@db/orders`. */
+const CREDENTIAL_IN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/:@\s]+:[^/@\s]+@/i;
 
 /** Requests and limits, each value left out taking its default. */
 export function renderResources(scope: IConstruct, props: GoMicroserviceProps): k8s.ResourceRequirements {
@@ -75,9 +80,15 @@ export function renderEnv(
     if (typeof value !== 'string') {
       throw GantryError.of(scope, `env.${name}`, value, 'is not a string', `quote it: '${String(value)}'`);
     }
-    if (SECRET_LIKE.test(name.toUpperCase())) {
+    const declaredPlain = (props.nonSecretEnv ?? []).includes(name);
+    if (!declaredPlain && SECRET_LIKE.test(name.toUpperCase())) {
       throw GantryError.of(scope, `env.${name}`, '<redacted>', 'looks like a secret and would be written into the manifest in clear',
-        `move it to 'secretEnv': { ${name}: { secretName: '${serviceName}', key: '${name.toLowerCase()}' } }`);
+        `move it to 'secretEnv': { ${name}: { secretName: '${serviceName}', key: '${name.toLowerCase()}' } }, `
+        + 'or, if it holds no secret, list it in \'nonSecretEnv\'');
+    }
+    if (CREDENTIAL_IN_URL.test(value)) {
+      throw GantryError.of(scope, `env.${name}`, '<redacted>', 'is a URL with a password in it, which would be written into the manifest in clear',
+        `keep the URL without the password and pass the password through 'secretEnv', or the whole URL: 'secretEnv': { ${name}: { secretName: '${serviceName}', key: '${name.toLowerCase()}' } }`);
     }
     env.push(claim(`env.${name}`, name, { name, value }));
   }

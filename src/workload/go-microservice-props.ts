@@ -248,11 +248,18 @@ export interface GoMicroserviceProps {
   readonly resources?: ContainerResources;
 
   /**
-   * Environment variables with literal values. Names that look like secrets (`*_PASSWORD`, `*_TOKEN`, `*_SECRET`,
-   * `*_API_KEY`, `*_PRIVATE_KEY`) are refused: use `secretEnv`.
+   * Environment variables with literal values. Names that look like secrets are refused (a word PASSWORD, SECRET,
+   * TOKEN or CREDENTIALS, as in `DB_PASSWORD` or `AWS_SECRET_ACCESS_KEY`; a name ending in `_KEY` or `_KEY_ID`;
+   * `*_FILE` and `*_PATH` names are fine), and so are URLs with a password in them: use `secretEnv`.
    * @default - none
    */
   readonly env?: { [name: string]: string };
+
+  /**
+   * Names in `env` that look like secrets but hold none (`CACHE_KEY`, say): the explicit opt-out of the check above.
+   * @default - none
+   */
+  readonly nonSecretEnv?: string[];
 
   /**
    * Environment variables from keys of existing Secrets.

@@ -1,7 +1,7 @@
 import { Duration, JsonPatch, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { GoMicroservice, GoMicroserviceProps, HealthCheck, IntOrPercent } from '../../src';
+import { GoMicroservice, GoMicroserviceProps, HealthCheck, HpaMetric, IngressPeer, IntOrPercent } from '../../src';
 import { gantryError } from '../harness';
 
 const IMAGE = 'ghcr.io/acme/orders:1.4.2';
@@ -40,7 +40,25 @@ const CASES: [string, (chart: Construct) => void, string][] = [
   ['the user is root', orders({ security: { runAsUser: 0 } }),
     "GoMicroservice 'test/orders': 'security.runAsUser' (0) is root, which the Pod Security Standards \"restricted\" profile forbids; run as a non-root id such as 65532 (distroless nonroot)"],
   ['a secret is given as a literal env value', orders({ env: { DB_PASSWORD: 'hunter2' } }),
-    "GoMicroservice 'test/orders': 'env.DB_PASSWORD' (<redacted>) looks like a secret and would be written into the manifest in clear; move it to 'secretEnv': { DB_PASSWORD: { secretName: 'orders', key: 'db_password' } }"],
+    "GoMicroservice 'test/orders': 'env.DB_PASSWORD' (<redacted>) looks like a secret and would be written into the manifest in clear; move it to 'secretEnv': { DB_PASSWORD: { secretName: 'orders', key: 'db_password' } }, or, if it holds no secret, list it in 'nonSecretEnv'"],
+  ['an AWS secret key is given as a literal env value', orders({ env: { AWS_SECRET_ACCESS_KEY: 'x' } }),
+    "GoMicroservice 'test/orders': 'env.AWS_SECRET_ACCESS_KEY' (<redacted>) looks like a secret and would be written into the manifest in clear; move it to 'secretEnv': { AWS_SECRET_ACCESS_KEY: { secretName: 'orders', key: 'aws_secret_access_key' } }, or, if it holds no secret, list it in 'nonSecretEnv'"],
+  ['an access key id is given as a literal env value', orders({ env: { AWS_ACCESS_KEY_ID: 'AKIA' } }),
+    "GoMicroservice 'test/orders': 'env.AWS_ACCESS_KEY_ID' (<redacted>) looks like a secret and would be written into the manifest in clear; move it to 'secretEnv': { AWS_ACCESS_KEY_ID: { secretName: 'orders', key: 'aws_access_key_id' } }, or, if it holds no secret, list it in 'nonSecretEnv'"],
+  ['a DSN carries a password', orders({ env: { DATABASE_URL: 'postgres://orders:hunter2@db:5432/orders' } }),
+    "GoMicroservice 'test/orders': 'env.DATABASE_URL' (<redacted>) is a URL with a password in it, which would be written into the manifest in clear; keep the URL without the password and pass the password through 'secretEnv', or the whole URL: 'secretEnv': { DATABASE_URL: { secretName: 'orders', key: 'database_url' } }"],
+  ['an HPA metric target is zero', orders({ autoscaling: { maxReplicas: 5, metrics: [HpaMetric.pods({ name: 'http_requests_per_second', averageValue: '0' })] } }),
+    "HpaPolicy 'test/orders/Autoscaling': 'metrics[0].averageValue' (0) must be above zero: Kubernetes refuses a zero or negative target; use a string such as '100' or '500m'"],
+  ['scale-down has no policy', orders({ autoscaling: { maxReplicas: 5, scaleDown: { policies: [] } } }),
+    "HpaPolicy 'test/orders/Autoscaling': 'scaleDown.policies' ([]) is empty, which Kubernetes refuses; give at least one ScalingPolicy, or set 'select' to ScalingSelect.DISABLED to stop scaling in this direction"],
+  ['a peer namespace is not a namespace name', orders({ networkPolicy: { allowFrom: [IngressPeer.namespace('Ingress_NGINX')] } }),
+    "GoMicroservice 'test/orders': 'networkPolicy.allowFrom[0].namespace' (Ingress_NGINX) is not a valid namespace name (lowercase letters, digits and '-', at most 63 characters); use a name such as 'ingress-nginx'"],
+  ['a peer CIDR has a prefix over 32', orders({ networkPolicy: { allowFrom: [IngressPeer.ipBlock('10.0.0.0/33')] } }),
+    "GoMicroservice 'test/orders': 'networkPolicy.allowFrom[0].cidr' (10.0.0.0/33) is not a CIDR block; use an address and a prefix length, such as '10.0.0.0/16' or '2001:db8::/32'"],
+  ['a peer label key is invalid', orders({ networkPolicy: { allowFrom: [IngressPeer.pods({ 'app name': 'checkout' })] } }),
+    "GoMicroservice 'test/orders': 'networkPolicy.allowFrom[0].labels.app name' (app name) is not a valid label key (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'); use a key such as 'release' or 'example.com/team'"],
+  ['the replica count is NaN (plain JavaScript)', orders({ replicas: NaN }),
+    "GoMicroservice 'test/orders': 'replicas' (NaN) must be a whole number from 1 to 10000; use 2 or more so that one pod can be evicted"],
   ['GOMAXPROCS is set by hand', orders({ env: { GOMAXPROCS: '4' } }),
     "GoMicroservice 'test/orders': 'env.GOMAXPROCS' (GOMAXPROCS) is set by Gantry; remove it: it follows the container limits"],
   ['an env var is defined twice', orders({ env: { DB_USER: 'x' }, secretEnv: { DB_USER: { secretName: 'db', key: 'user' } } }),

@@ -134,6 +134,18 @@ describe('GoMicroservice', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
+  test('environment: names that only look like secrets pass when declared, files and paths of secrets pass as they are', () => {
+    const { objects } = render({
+      env: { CACHE_KEY: 'orders-v2', DB_PASSWORD_FILE: '/var/run/secrets/orders/db-password', DATABASE_URL: 'postgres://orders@db:5432/orders' },
+      nonSecretEnv: ['CACHE_KEY'],
+    });
+    expect(container(objects).env).toEqual(expect.arrayContaining([
+      { name: 'CACHE_KEY', value: 'orders-v2' },
+      { name: 'DB_PASSWORD_FILE', value: '/var/run/secrets/orders/db-password' },
+      { name: 'DATABASE_URL', value: 'postgres://orders@db:5432/orders' },
+    ]));
+  });
+
   test('secret files: a read-only projected volume, one source per Secret', () => {
     const { objects } = render({
       secretFiles: {
