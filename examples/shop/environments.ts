@@ -54,7 +54,11 @@ export function shopArgoCd(argo: Construct, root: Construct, environments: Envir
     description: 'The shop: orders, inventory and payments',
     sourceRepos: [REPO],
     environments,
+    // Argo CD creates each environment's namespace, with Pod Security admission enforcing the restricted profile.
+    clusterResources: [{ group: '', kind: 'Namespace' }],
   });
-  new ArgoApplicationSet(argo, 'shop-environments', { name: 'shop', project, environments, repoURL: REPO });
+  new ArgoApplicationSet(argo, 'shop-environments', {
+    name: 'shop', project, environments, repoURL: REPO, sync: { createNamespace: true },
+  });
   new ArgoAppOfApps(root, 'shop-root', { repoURL: REPO });
 }

@@ -12,7 +12,21 @@ import { Environment } from '../environment/environment';
 
 // What an Application and an ApplicationSet's template share: sync policy and ignored differences.
 
-/** `spec.syncPolicy`, with `RespectIgnoreDifferences` when something is ignored. */
+/**
+ * The labels of a namespace Argo CD creates: the Pod Security admission controller enforces the restricted profile in
+ * it (and audits and warns with the same profile), so no pod that Gantry would refuse can run there either.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
+ */
+export const RESTRICTED_NAMESPACE_LABELS: Record<string, string> = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
+};
+
+/**
+ * `spec.syncPolicy`, with `RespectIgnoreDifferences` when something is ignored, and the restricted Pod Security labels
+ * on a namespace Argo CD creates (`managedNamespaceMetadata`, which Argo CD applies only with `CreateNamespace=true`).
+ */
 export function syncPolicy(scope: IConstruct, options: ArgoSyncOptions, ignoresDifferences: boolean): SyncPolicy {
   const retry = retryPolicy(scope, options);
   const syncOptions = [
@@ -25,6 +39,7 @@ export function syncPolicy(scope: IConstruct, options: ArgoSyncOptions, ignoresD
     automated: (options.automated ?? true) ? { prune: options.prune ?? true, selfHeal: options.selfHeal ?? true } : undefined,
     syncOptions: syncOptions.length ? syncOptions : undefined,
     retry,
+    managedNamespaceMetadata: options.createNamespace ? { labels: { ...RESTRICTED_NAMESPACE_LABELS } } : undefined,
   };
 }
 

@@ -109,7 +109,8 @@ export class ArgoProject extends Construct {
           destinations: this.environments.map((e) => e.cluster._toDestination(e.namespace)),
           clusterResourceWhitelist: this.clusterResources,
           namespaceResourceWhitelist: this.namespaceKinds(props.extraNamespaceResources ?? []),
-          orphanedResources: { warn: true },
+          // Secrets are created outside Git (External Secrets, Sealed Secrets, by hand): Gantry only references them.
+          orphanedResources: { warn: true, ignore: [{ group: '', kind: 'Secret' }] },
         }),
       }),
     });

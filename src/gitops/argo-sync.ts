@@ -24,7 +24,8 @@ export interface ArgoSyncOptions {
   readonly selfHeal?: boolean;
 
   /**
-   * Create the destination namespace (`CreateNamespace=true`); the project must then allow `Namespace`.
+   * Create the destination namespace (`CreateNamespace=true`), labelled so that Pod Security admission enforces the
+   * restricted profile in it (`managedNamespaceMetadata`); the project must then allow `Namespace`.
    * @default false
    */
   readonly createNamespace?: boolean;

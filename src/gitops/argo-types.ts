@@ -15,6 +15,7 @@ export interface SyncPolicy {
   readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
   readonly syncOptions?: string[];
   readonly retry: RetryStrategy;
+  readonly managedNamespaceMetadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
 }
 
 /** `ResourceIgnoreDifferences`. */

@@ -45,8 +45,8 @@ describe('example: shop', () => {
   test('every object passes the upstream Kubernetes and Argo CD schemas, with no unknown field', () => {
     // Per environment: 17 workload objects and 3 x 3 monitoring objects; staging and prod: inventory's DestinationRule;
     // prod: orders' VirtualService, DestinationRule, Rollout and AnalysisTemplate, payments' Rollout, AnalysisTemplate
-    // and preview Service; then the project, ApplicationSet and root.
-    expect(objects.length).toBe(3 * (17 + 9) + 2 + 7 + 3);
+    // and preview Service; then the project, ApplicationSet, and the root with its own project.
+    expect(objects.length).toBe(3 * (17 + 9) + 2 + 7 + 4);
     expect(objects.flatMap((o) => schemaProblems(o))).toEqual([]);
   });
 
@@ -134,7 +134,17 @@ describe('example: shop', () => {
       { group: 'networking.istio.io', kind: 'DestinationRule', name: 'orders', jsonPointers: ['/spec/subsets'] },
       { group: 'networking.istio.io', kind: 'VirtualService', name: 'orders', jsonPointers: ['/spec/http/0/route'] },
     ]);
-    expect(parse(files.get('argocd-root.k8s.yaml')!)[0].spec.source.directory).toEqual({ include: 'argocd.k8s.yaml' });
+    // Argo CD creates each namespace, where Pod Security admission then enforces the restricted profile.
+    expect(argo[0].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    expect(set.spec.template.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
+    expect(set.spec.template.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    // The root runs in a project of its own that can create Argo CD objects only, never a workload.
+    const [rootProject, root] = parse(files.get('argocd-root.k8s.yaml')!);
+    expect([rootProject.kind, root.kind]).toEqual(['AppProject', 'Application']);
+    expect(root.spec.project).toBe(rootProject.metadata.name);
+    expect(root.spec.source.directory).toEqual({ include: 'argocd.k8s.yaml' });
+    expect(rootProject.spec.clusterResourceWhitelist).toEqual([]);
+    expect(rootProject.spec.namespaceResourceWhitelist.map((k: any) => k.group)).toEqual(['argoproj.io', 'argoproj.io', 'argoproj.io']);
   });
 
   test('prod releases orders as an Istio canary and payments blue-green, with Argo Rollouts; the mesh guards inventory', () => {

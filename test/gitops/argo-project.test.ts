@@ -20,6 +20,8 @@ describe('ArgoProject', () => {
     expect(project.spec.namespaceResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`)).toEqual([
       '/Service', '/ServiceAccount', 'apps/Deployment', 'autoscaling/HorizontalPodAutoscaler', 'networking.k8s.io/NetworkPolicy', 'policy/PodDisruptionBudget',
     ]);
+    // Orphans are reported, except Secrets: the services only reference them, something else creates them.
+    expect(project.spec.orphanedResources).toEqual({ warn: true, ignore: [{ group: '', kind: 'Secret' }] });
     expect(schemaProblems(project)).toEqual([]);
   });
 
