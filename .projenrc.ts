@@ -80,9 +80,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // The PromQL parser; it needs the two lezer packages as peers. 0.315.x is Prometheus 3.15's grammar, newer than the
   // tests' promtool 2.42: it accepts syntax 2.42 rejects (limitk, quoted metric names, duration arithmetic). It is
   // "type": "module" with ESM-only types, but ships a CommonJS build, which our CommonJS output loads.
-  deps: ['js-yaml@^4.1.0', '@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.12', '@lezer/highlight@^1.2.5'],
+  deps: ['js-yaml@^4.1.0', 'fastest-levenshtein@^1.0.16', '@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.12', '@lezer/highlight@^1.2.5'],
   // jsii libraries bundle their non-jsii runtime dependencies (with whatever those depend on, @lezer/common here).
-  bundledDeps: ['js-yaml', '@prometheus-io/lezer-promql', '@lezer/lr', '@lezer/highlight'],
+  bundledDeps: ['js-yaml', 'fastest-levenshtein', '@prometheus-io/lezer-promql', '@lezer/lr', '@lezer/highlight'],
   gitignore: ['/dist/', '/pkg/', '/.tools/', '/cdk8s.out/'],
   npmignoreEnabled: true,
 });

@@ -6,6 +6,7 @@ import { renderScalingRules, SCALE_DOWN_DEFAULTS, SCALE_UP_DEFAULTS, ScalingRule
 import { checkInt } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { KubeHorizontalPodAutoscalerV2 } from '../core/kube';
+import { checkProps } from '../core/props';
 
 /**
  * A workload an HpaPolicy can scale.
@@ -114,6 +115,7 @@ export class HpaPolicy extends Construct {
    */
   constructor(scope: Construct, id: string, props: HpaPolicyProps) {
     super(scope, id);
+    checkProps(this, 'HpaPolicyProps', props);
     this.minReplicas = props.minReplicas ?? 2;
     this.maxReplicas = props.maxReplicas;
     checkInt(this, 'minReplicas', this.minReplicas, 1, 10000, 'use 2 or more so that one pod can be evicted');

@@ -8,6 +8,7 @@ import { checkDns1035, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { KubeService } from '../core/kube';
 import { ControllerManagedFields } from '../core/managed-fields';
+import { checkProps } from '../core/props';
 import { syncWaveAnnotations } from '../environment/sync-waves';
 import { IGoMicroservice } from '../workload/workload-contract';
 
@@ -69,6 +70,7 @@ export class ArgoRollout extends Construct {
    */
   constructor(scope: Construct, id: string, props: ArgoRolloutProps) {
     super(scope, id);
+    checkProps(this, 'ArgoRolloutProps', props);
     const service = props.service;
     const scaleDown = props.scaleDown ?? WorkloadScaleDown.PROGRESSIVELY;
     if (!Object.values(WorkloadScaleDown).includes(scaleDown)) {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkDns1035, checkInt } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { KubeService } from '../core/kube';
+import { checkProps } from '../core/props';
 import { syncWaveAnnotations } from '../environment/sync-waves';
 import { registerValuesSource } from '../helm/registry';
 import { scalarHook } from '../helm/template-hooks';
@@ -72,6 +73,7 @@ export class BlueGreenDeployment extends Construct {
    */
   constructor(scope: Construct, id: string, props: BlueGreenDeploymentProps) {
     super(scope, id);
+    checkProps(this, 'BlueGreenDeploymentProps', props);
     const service = props.service;
     this.active = props.active ?? DeploymentColor.BLUE;
     if (!Object.values(DeploymentColor).includes(this.active)) {

@@ -4,6 +4,7 @@ import { ArgoCluster } from './argo-cluster';
 import { writesEnvironmentFolders } from './output-folders';
 import { checkDns1035, checkNamespace } from '../core/checks';
 import { GantryError } from '../core/errors';
+import { checkProps } from '../core/props';
 
 /**
  * What one environment changes in one service. Everything left out keeps the service's own definition.
@@ -164,6 +165,7 @@ export class Environment extends Construct {
    */
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id);
+    checkProps(this, 'EnvironmentProps', props);
     this.name = props.name ?? id;
     checkDns1035(this, 'name', this.name, 40);
     const twin = Environment.all(this).find((e) => e !== this && e.name === this.name);

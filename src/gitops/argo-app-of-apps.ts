@@ -4,6 +4,7 @@ import { retryPolicy } from './application-spec';
 import { checkRepoPath, checkRepoUrl, checkRevision } from './git';
 import { checkDns1035, checkNamespace } from '../core/checks';
 import { GantryError } from '../core/errors';
+import { checkProps } from '../core/props';
 
 /**
  * Properties of an ArgoAppOfApps.
@@ -75,6 +76,7 @@ export class ArgoAppOfApps extends Construct {
    */
   constructor(scope: Construct, id: string, props: ArgoAppOfAppsProps) {
     super(scope, id);
+    checkProps(this, 'ArgoAppOfAppsProps', props);
     const name = props.name ?? id;
     checkDns1035(this, 'name', name);
     const namespace = props.namespace ?? 'argocd';

@@ -6,6 +6,7 @@ import { ArgoSyncOptions } from './argo-sync';
 import { checkRepoPath, checkRevision } from './git';
 import { checkDns1035 } from '../core/checks';
 import { GantryError } from '../core/errors';
+import { checkProps } from '../core/props';
 import { Environment } from '../environment/environment';
 
 /** Where an ApplicationSet takes its environments from. */
@@ -82,6 +83,7 @@ export class ArgoApplicationSet extends Construct {
    */
   constructor(scope: Construct, id: string, props: ArgoApplicationSetProps) {
     super(scope, id);
+    checkProps(this, 'ArgoApplicationSetProps', props);
     const { project } = props;
     this.name = props.name ?? project.name;
     checkDns1035(this, 'name', this.name);

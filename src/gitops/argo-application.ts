@@ -6,6 +6,7 @@ import { ArgoNotification, ArgoSyncOptions } from './argo-sync';
 import { ApplicationSource } from './argo-types';
 import { checkRepoPath, checkRevision } from './git';
 import { checkDns1035 } from '../core/checks';
+import { checkProps } from '../core/props';
 import { Environment } from '../environment/environment';
 
 /**
@@ -88,6 +89,7 @@ export class ArgoApplication extends Construct {
    */
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
     super(scope, id);
+    checkProps(this, 'ArgoApplicationProps', props);
     const { environment: env, project } = props;
     this.name = props.name ?? `${project.name}-${env.name}`;
     checkDns1035(this, 'name', this.name);

@@ -4,6 +4,7 @@ import { apiGroupOf } from './argo-types';
 import { checkRepoUrl } from './git';
 import { checkDns1035, checkNamespace } from '../core/checks';
 import { GantryError } from '../core/errors';
+import { checkProps } from '../core/props';
 import { Environment } from '../environment/environment';
 
 /** A Kubernetes kind, by API group, for project allow lists. */
@@ -86,6 +87,7 @@ export class ArgoProject extends Construct {
    */
   constructor(scope: Construct, id: string, props: ArgoProjectProps) {
     super(scope, id);
+    checkProps(this, 'ArgoProjectProps', props);
     this.name = props.name ?? id;
     checkDns1035(this, 'name', this.name);
     this.namespace = props.namespace ?? 'argocd';

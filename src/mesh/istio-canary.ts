@@ -8,6 +8,7 @@ import { trafficPolicy, TrafficPolicyOptions } from './traffic-policy';
 import { checkInt, checkNamespace, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { ControllerManagedFields } from '../core/managed-fields';
+import { checkProps } from '../core/props';
 import { ArgoRollout } from '../delivery/argo-rollout';
 import { CanaryOptions, RolloutStrategy } from '../delivery/rollout-strategy';
 import { syncWaveAnnotations } from '../environment/sync-waves';
@@ -162,6 +163,7 @@ export class IstioCanary extends Construct {
    */
   constructor(scope: Construct, id: string, props: IstioCanaryProps) {
     super(scope, id);
+    checkProps(this, 'IstioCanaryProps', props);
     const service = props.service;
     const progressive = props.rollout !== undefined;
     if (progressive && props.canaryImage !== undefined) {

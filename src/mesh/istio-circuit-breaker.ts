@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { claimDestinationRule, istioHost, joinMesh } from './istio-service';
 import { trafficPolicy, TrafficPolicyOptions } from './traffic-policy';
 import { checkNamespace } from '../core/checks';
+import { checkProps } from '../core/props';
 import { syncWaveAnnotations } from '../environment/sync-waves';
 import { IGoMicroservice } from '../workload/workload-contract';
 
@@ -41,6 +42,7 @@ export class IstioCircuitBreaker extends Construct {
    */
   constructor(scope: Construct, id: string, props: IstioCircuitBreakerProps) {
     super(scope, id);
+    checkProps(this, 'IstioCircuitBreakerProps', props);
     const service = props.service;
     const monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
     checkNamespace(this, 'monitoringNamespace', monitoringNamespace);

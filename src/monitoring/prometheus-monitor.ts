@@ -12,6 +12,7 @@ import { resolveMetricNames, Signals, Target } from './signals';
 import { checkLabelKey, checkLabelValue, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { KubeConfigMap } from '../core/kube';
+import { checkProps } from '../core/props';
 import { Environment } from '../environment/environment';
 
 /**
@@ -247,6 +248,7 @@ export class PrometheusMonitor extends Construct {
    */
   constructor(scope: Construct, id: string, props: PrometheusMonitorProps) {
     super(scope, id);
+    checkProps(this, 'PrometheusMonitorProps', props);
     const svc = props.service;
     const selector = props.prometheusSelector ?? { release: 'kube-prometheus-stack' };
     for (const [k, v] of Object.entries(selector)) {

@@ -22,6 +22,7 @@ import { parseImage } from '../core/image';
 import { KubeConfigMap, KubeDeployment, KubeNetworkPolicy, KubeService, KubeServiceAccount } from '../core/kube';
 import { compactLabels, RecommendedLabels as L, versionOfTag } from '../core/labels';
 import { ControllerManagedFields } from '../core/managed-fields';
+import { checkProps } from '../core/props';
 import { Environment } from '../environment/environment';
 import { SYNC_WAVE_ANNOTATION, syncWaveAnnotations } from '../environment/sync-waves';
 import { registerValuesSource } from '../helm/registry';
@@ -97,6 +98,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
     if (props === undefined || props === null || typeof props !== 'object') {
       throw GantryError.of(this, 'props', props, 'are missing', 'pass at least { image: \'ghcr.io/acme/orders:1.4.2\' }');
     }
+    checkProps(this, 'GoMicroserviceProps', props);
     const environment = Environment.of(this);
     if (environment !== undefined) props = applyOverrides(props, environment._overridesFor(props.name ?? id));
     this.name = props.name ?? id;

@@ -74,7 +74,7 @@ function toYaml(value: object): string {
 
 function inTempDir<T>(body: (dir: string) => T): T {
   // Fresh per call and removed after it: calls cannot see each other's files, and nothing is left behind.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-promtool-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gantry-promtool-${process.pid}-`));
   try {
     return body(dir);
   } finally {
