@@ -23,7 +23,7 @@ function checkStruct(scope: IConstruct, struct: string, value: unknown, at: stri
   const known = STRUCT_KEYS[struct];
   if (!known) throw new Error(`no struct ${struct} in struct-keys.generated.ts: run scripts/struct-keys.ts`); // a bug, not input
   if (!isPlainObject(value)) {
-    throw GantryError.of(scope, at || 'props', value, `is not an object of ${struct}`, `pass an object literal such as { ${firstKey(struct)}: ... }`);
+    throw GantryError.of(scope, at || 'props', value, `is ${kindOf(value)}, not an object of ${struct}`, `pass an object literal such as { ${firstKey(struct)}: ... }`);
   }
   for (const [key, v] of Object.entries(value)) {
     const property = at ? `${at}.${key}` : key;
@@ -38,19 +38,83 @@ function checkStruct(scope: IConstruct, struct: string, value: unknown, at: stri
         : `remove it; ${struct} has ${names.map((n) => `'${n}'`).join(', ')}`;
       throw GantryError.of(scope, property, v, `is not a property of ${struct}`, fix);
     }
-    const nested = known[key];
-    if (nested === null || v === undefined || v === null) continue;
-    const element = nested.slice(0, -2);
-    if (nested.endsWith('[]')) {
-      if (!Array.isArray(v)) throw GantryError.of(scope, property, v, `is not an array of ${element}`, `pass a list such as [{ ${firstKey(element)}: ... }]`);
-      v.forEach((e, i) => isStructLike(e) && checkStruct(scope, element, e, `${property}[${i}]`));
-    } else if (nested.endsWith('{}')) {
-      if (!isPlainObject(v)) throw GantryError.of(scope, property, v, `is not a map of ${element}`, `pass an object such as { name: { ${firstKey(element)}: ... } }`);
-      Object.entries(v).forEach(([k, e]) => isStructLike(e) && checkStruct(scope, element, e, `${property}.${k}`));
-    } else if (isStructLike(v)) {
-      checkStruct(scope, nested, v, property);
+    const type = known[key];
+    if (type === null || v === undefined || v === null) continue;
+    if (type.endsWith('[]')) {
+      const element = type.slice(0, -2);
+      if (!Array.isArray(v)) {
+        const fix = typeof v === 'string' || typeof v === 'number' ? `wrap it in a list: [${literal(v)}]` : `pass a list of ${plural(element)}`;
+        throw GantryError.of(scope, property, v, `is ${kindOf(v)}, not a list of ${plural(element)}`, fix);
+      }
+      v.forEach((e, i) => checkValue(scope, element, e, `${property}[${i}]`));
+    } else if (type.endsWith('{}')) {
+      const element = type.slice(0, -2);
+      if (!isPlainObject(v)) {
+        throw GantryError.of(scope, property, v, `is ${kindOf(v)}, not a map of ${plural(element)}`, `pass an object such as { key: ${example(element)} }`);
+      }
+      Object.entries(v).forEach(([k, e]) => checkValue(scope, element, e, `${property}.${k}`));
+    } else {
+      checkValue(scope, type, v, property);
     }
   }
+}
+
+/** Checks one value against a type without a list or map suffix. */
+function checkValue(scope: IConstruct, type: string, v: unknown, property: string): void {
+  if (type === 'string' || type === 'number' || type === 'boolean') {
+    if (typeof v === type) return;
+    const fix = type === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? `write it without quotes: ${Number(v)}`
+      : type === 'string' && (typeof v === 'number' || typeof v === 'boolean') ? `quote it: '${v}'`
+        : type === 'boolean' ? 'use true or false' : `pass ${article(type)}`;
+    throw GantryError.of(scope, property, v, `is ${kindOf(v)}, not ${article(type)}`, fix);
+  }
+  if (type.startsWith('class:')) {
+    const name = type.slice('class:'.length);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !isPlainObject(v)) return; // an instance: its class checks it
+    throw GantryError.of(scope, property, v, `is ${kindOf(v)}, not ${article(name)} object`, `create one with ${example(type)}`);
+  }
+  if (isStructLike(v)) checkStruct(scope, type, v, property);
+}
+
+// Ready-made examples for the classes users meet most; the others get a pointer to their constructor or factories.
+const CLASS_EXAMPLES: Record<string, string> = {
+  Duration: 'Duration.seconds(30)',
+  Size: 'Size.mebibytes(256)',
+  IntOrPercent: 'IntOrPercent.count(1)',
+  ArgoCluster: 'ArgoCluster.inCluster()',
+};
+
+function example(type: string): string {
+  if (type.startsWith('class:')) {
+    const name = type.slice('class:'.length);
+    return CLASS_EXAMPLES[name] ?? `new ${name}(...) or one of ${name}'s static methods`;
+  }
+  if (type === 'string') return '\'value\'';
+  if (type === 'number') return '1';
+  if (type === 'boolean') return 'true';
+  return `{ ${firstKey(type)}: ... }`;
+}
+
+function plural(type: string): string {
+  if (type.startsWith('class:')) return `${type.slice('class:'.length)} objects`;
+  return ['string', 'number', 'boolean'].includes(type) ? `${type}s` : `${type} objects`;
+}
+
+function article(word: string): string {
+  return `${/^[AEIOUaeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+function literal(v: string | number): string {
+  return typeof v === 'string' ? `'${v}'` : `${v}`;
+}
+
+/** What a value is, in words: 'a string', 'a list', 'an object', ... */
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (v === null) return 'null';
+  if (isPlainObject(v)) return 'an object';
+  if (typeof v === 'object') return `${article((v as object).constructor?.name ?? 'object')}`;
+  return article(typeof v);
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { Construct } from 'constructs';
 import { GENERATED, render, structKeys } from '../../scripts/struct-keys';
-import { ArgoProject, GoMicroservice, HpaPolicy, PrometheusMonitor } from '../../src';
+import { ArgoApplication, ArgoProject, GoMicroservice, HpaPolicy, PrometheusMonitor } from '../../src';
 import { newEnvironment, REPO } from '../gitops/fleet';
 import { gantryError, newChart, synth } from '../harness';
 
@@ -48,13 +48,47 @@ describe('unknown props from JavaScript', () => {
     ['a misspelt prop in an array of structs', (c: Construct) => new ArgoProject(c, 'team', js({ sourceRepos: [REPO], clusterResources: [{ group: '', knd: 'Namespace' }] })),
       "ArgoProject 'test/team': 'clusterResources[0].knd' (Namespace) is not a property of ResourceKind; did you mean 'kind'?"],
     ['props that are not an object', (c: Construct) => newEnvironment(c, 'dev', js({ alerting: 'page' })),
-      "Environment 'test/dev': 'alerting' (page) is not an object of EnvironmentAlerting; pass an object literal such as { labels: ... }"],
+      "Environment 'test/dev': 'alerting' (page) is a string, not an object of EnvironmentAlerting; pass an object literal such as { labels: ... }"],
     ['a struct list that is not a list', (c: Construct) => new ArgoProject(c, 'team', js({ sourceRepos: [REPO], clusterResources: { group: '', kind: 'Namespace' } })),
-      'ArgoProject \'test/team\': \'clusterResources\' ({"group":"","kind":"Namespace"}) is not an array of ResourceKind; pass a list such as [{ group: ... }]'],
+      'ArgoProject \'test/team\': \'clusterResources\' ({"group":"","kind":"Namespace"}) is an object, not a list of ResourceKind objects; pass a list of ResourceKind objects'],
     ['a name inherited from Object.prototype', (c: Construct) => new GoMicroservice(c, 'orders', js({ image: IMAGE, toString: 'x' })),
       "GoMicroservice 'test/orders': 'toString' (x) is not a property of GoMicroserviceProps; remove it; GoMicroserviceProps has"],
   ] as [string, (c: Construct) => void, string][])('fails on %s, naming the nearest known property', (_what, define, message) => {
     const received = gantryError(define).message;
     expect(message.endsWith(' has') ? received.slice(0, message.length) : received).toBe(message);
+  });
+});
+
+describe('prop types from JavaScript', () => {
+  const project = (c: Construct) => new ArgoProject(c, 'team', { sourceRepos: [REPO] });
+
+  test.each([
+    ['a port given as a string', (c: Construct) => new GoMicroservice(c, 'orders', js({ image: IMAGE, httpPort: '8080' })),
+      "GoMicroservice 'test/orders': 'httpPort' (8080) is a string, not a number; write it without quotes: 8080"],
+    ['a command given as a string', (c: Construct) => new GoMicroservice(c, 'orders', js({ image: IMAGE, command: '/orders' })),
+      "GoMicroservice 'test/orders': 'command' (/orders) is a string, not a list of strings; wrap it in a list: ['/orders']"],
+    ['a list element of the wrong type', (c: Construct) => new GoMicroservice(c, 'orders', js({ image: IMAGE, args: ['--port', 8080] })),
+      "GoMicroservice 'test/orders': 'args[1]' (8080) is a number, not a string; quote it: '8080'"],
+    ['an environment variable that is not a string', (c: Construct) => new GoMicroservice(c, 'orders', js({ image: IMAGE, env: { GOGC: 50 } })),
+      "GoMicroservice 'test/orders': 'env.GOGC' (50) is a number, not a string; quote it: '50'"],
+    ['a flag given as a string', (c: Construct) => {
+      const dev = newEnvironment(c, 'dev');
+      new ArgoApplication(c, 'app', js({ environment: dev, project: project(c), repoURL: REPO, sync: { prune: 'false' } }));
+    }, "ArgoApplication 'test/app': 'sync.prune' (false) is a string, not a boolean; use true or false"],
+    ['a duration given as a number', (c: Construct) => {
+      const dev = newEnvironment(c, 'dev');
+      new ArgoApplication(c, 'app', js({ environment: dev, project: project(c), repoURL: REPO, sync: { retryBackoff: 5 } }));
+    }, "ArgoApplication 'test/app': 'sync.retryBackoff' (5) is a number, not a Duration object; create one with Duration.seconds(30)"],
+    ['a duration given as a plain object', (c: Construct) => {
+      const dev = newEnvironment(c, 'dev');
+      new ArgoApplication(c, 'app', js({ environment: dev, project: project(c), repoURL: REPO, sync: { retryBackoff: { seconds: 5 } } }));
+    }, 'ArgoApplication \'test/app\': \'sync.retryBackoff\' ({"seconds":5}) is an object, not a Duration object; create one with Duration.seconds(30)'],
+    ['a project given by name', (c: Construct) => {
+      new ArgoApplication(c, 'app', js({ environment: newEnvironment(c, 'dev'), project: 'team', repoURL: REPO }));
+    }, "ArgoApplication 'test/app': 'project' (team) is a string, not an ArgoProject object; create one with new ArgoProject(...) or one of ArgoProject's static methods"],
+    ['a cluster given as a URL string', (c: Construct) => newEnvironment(c, 'dev', js({ cluster: 'https://prod.k8s.acme.example' })),
+      "Environment 'test/dev': 'cluster' (https://prod.k8s.acme.example) is a string, not an ArgoCluster object; create one with ArgoCluster.inCluster()"],
+  ] as [string, (c: Construct) => void, string][])('fails on %s, saying what to write instead', (_what, define, message) => {
+    expect(gantryError(define).message).toBe(message);
   });
 });
