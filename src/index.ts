@@ -10,7 +10,8 @@ export { ControllerManagedFields } from './core/managed-fields';
 
 // environment
 export { ArgoCluster } from './environment/argo-cluster';
-export { Environment, type EnvironmentAlerting, type EnvironmentProps, type ServiceOverrides } from './environment/environment';
+export { Environment, type EnvironmentAlerting, type EnvironmentProps } from './environment/environment';
+export { type ServiceOverrides } from './environment/service-overrides';
 
 // helm
 export { type HelmChartOptions, HelmExport } from './helm/helm-export';

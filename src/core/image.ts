@@ -45,6 +45,18 @@ export function parseImage(scope: IConstruct, property: string, image: string): 
   return { repository, tag, digest };
 }
 
+/** A tag given on its own (an environment's `imageTag`): a valid tag, and not `latest`. */
+export function checkImageTag(scope: IConstruct, property: string, tag: string): void {
+  if (!TAG.test(tag)) {
+    throw GantryError.of(scope, property, tag, 'is not a valid image tag (letters, digits, \'_\', \'.\' and \'-\', at most 128, not starting with \'.\' or \'-\')',
+      'use a version tag such as \'1.4.2\'');
+  }
+  if (tag === 'latest') {
+    throw GantryError.of(scope, property, tag, 'does not pin a version: \'latest\' changes without a commit, so Git cannot roll it back',
+      'use a version tag such as \'1.4.2\'');
+  }
+}
+
 /**
  * The image `image` with its tag replaced by `tag`. A digest pinned the old tag, so it goes with it; the repository
  * (with its registry) stays.

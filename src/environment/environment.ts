@@ -1,51 +1,10 @@
-import { ContainerResources } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoCluster } from './argo-cluster';
 import { writesEnvironmentFolders } from './output-folders';
+import { checkServiceOverrides, ServiceOverrides } from './service-overrides';
 import { checkDns1035, checkNamespace } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { checkProps } from '../core/props';
-
-/**
- * What one environment changes in one service. Everything left out keeps the service's own definition.
- */
-export interface ServiceOverrides {
-  /**
-   * The image tag (the repository stays as defined).
-   * @default - the defined image
-   */
-  readonly imageTag?: string;
-
-  /**
-   * The replica count, for a service without an HPA.
-   * @default - the defined count
-   */
-  readonly replicas?: number;
-
-  /**
-   * The HPA's fewest pods.
-   * @default - the defined value
-   */
-  readonly minReplicas?: number;
-
-  /**
-   * The HPA's most pods.
-   * @default - the defined value
-   */
-  readonly maxReplicas?: number;
-
-  /**
-   * Requests and limits; each value left out keeps the defined one.
-   * @default - the defined resources
-   */
-  readonly resources?: ContainerResources;
-
-  /**
-   * Environment variables added to, or replacing, the defined ones.
-   * @default - none
-   */
-  readonly env?: { [name: string]: string };
-}
 
 /**
  * How an environment's alerts reach people.
@@ -191,6 +150,7 @@ export class Environment extends Construct {
       }
     }
     this.overrides = { ...props.services };
+    checkServiceOverrides(this, this.overrides);
     this.settings = { ...props.settings };
     this.node.addValidation({ validate: () => [...this.validateApp(), ...this.validateOverrides()] });
   }

@@ -1,6 +1,6 @@
 import { GoMicroserviceProps } from './go-microservice-props';
 import { withTag } from '../core/image';
-import { ServiceOverrides } from '../environment/environment';
+import { ServiceOverrides } from '../environment/service-overrides';
 
 /** A service's props with an environment's overrides applied; the props stay as given where nothing is overridden. */
 export function applyOverrides(props: GoMicroserviceProps, o: ServiceOverrides | undefined): GoMicroserviceProps {

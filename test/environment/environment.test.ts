@@ -80,3 +80,37 @@ describe('Environment', () => {
     expect(gantryError(define).message).toBe(message);
   });
 });
+
+// A bad override is blamed on the environment and the override that set it, not on the service that receives it.
+describe('service overrides', () => {
+  const env = (services: object) => (c: Construct) => defineServices(newEnvironment(c, 'prod', { services: services as any }));
+
+  test.each([
+    ['the image tag is latest', env({ orders: { imageTag: 'latest' } }),
+      "Environment 'test/prod': 'services.orders.imageTag' (latest) does not pin a version: 'latest' changes without a commit, so Git cannot roll it back; use a version tag such as '1.4.2'"],
+    ['the image tag is not a tag', env({ orders: { imageTag: 'v1.5 rc' } }),
+      "Environment 'test/prod': 'services.orders.imageTag' (v1.5 rc) is not a valid image tag (letters, digits, '_', '.' and '-', at most 128, not starting with '.' or '-'); use a version tag such as '1.4.2'"],
+    ['replicas is zero', env({ payments: { replicas: 0 } }),
+      "Environment 'test/prod': 'services.payments.replicas' (0) must be a whole number from 1 to 10000; use 2 or more so that one pod can be evicted"],
+    ['minReplicas is fractional', env({ orders: { minReplicas: 2.5 } }),
+      "Environment 'test/prod': 'services.orders.minReplicas' (2.5) must be a whole number from 1 to 10000; use 2 or more so that one pod can be evicted"],
+    ['maxReplicas is below minReplicas', env({ orders: { minReplicas: 10, maxReplicas: 4 } }),
+      "Environment 'test/prod': 'services.orders.maxReplicas' (4) is below services.orders.minReplicas (10); raise it to 10 or more, or lower minReplicas"],
+    ['replicas is set with HPA bounds', env({ orders: { replicas: 3, maxReplicas: 8 } }),
+      "Environment 'test/prod': 'services.orders.replicas' (3) is set together with minReplicas or maxReplicas, which are for a service with an HPA; override replicas for a service without autoscaling, or minReplicas and maxReplicas for one with it"],
+    ['an environment variable name is not one', env({ orders: { env: { 'LOG-LEVEL': 'debug' } } }),
+      "Environment 'test/prod': 'services.orders.env.LOG-LEVEL' (LOG-LEVEL) is not a valid environment variable name (letters, digits and '_', not starting with a digit); use a name such as 'LOG_LEVEL'"],
+    ['the service name cannot be one', env({ Orders: { replicas: 3 } }),
+      "Environment 'test/prod': 'services.Orders' (Orders) is not a valid Kubernetes name (lowercase letters, digits and '-', starting with a letter, at most 50 characters); use a name such as 'orders'"],
+  ] as [string, (c: Construct) => void, string][])('fails when %s', (_what, define, message) => {
+    const received = gantryError(define).message;
+    expect(received).toBe(message);
+  });
+
+  test('valid overrides reach the service', () => {
+    const files = synthApp((app) => defineServices(newEnvironment(app, 'prod', { services: { orders: { imageTag: '1.5.0', minReplicas: 3, maxReplicas: 9 } } })));
+    const objects = [...files.values()].flat();
+    expect(only(objects, 'Deployment', 'orders').spec.template.spec.containers[0].image).toBe(IMAGE.replace(/:.*$/, ':1.5.0'));
+    expect(only(objects, 'HorizontalPodAutoscaler', 'orders').spec).toMatchObject({ minReplicas: 3, maxReplicas: 9 });
+  });
+});
