@@ -32,6 +32,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     `cdk8s-plus-28@${CDK8S_PLUS}`,
     'cdk8s-cli@^2.200.0',
+    'fast-check@^4.10.2',
     `@swc/core@${SWC_CORE}`,
     '@swc/jest@^0.2.39',
     // Upstream schemas for every object we emit. Newer majors need Node 22 and ESM.

@@ -39,7 +39,8 @@ function checkStruct(scope: IConstruct, struct: string, value: unknown, at: stri
       throw GantryError.of(scope, property, v, `is not a property of ${struct}`, fix);
     }
     const type = known[key];
-    if (type === null || v === undefined || v === null) continue;
+    if (type === null || v === undefined) continue;
+    if (v === null) throw GantryError.of(scope, property, v, 'is null', 'leave it out (or pass undefined) to use the default');
     if (type.endsWith('[]')) {
       const element = type.slice(0, -2);
       if (!Array.isArray(v)) {

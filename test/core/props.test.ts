@@ -86,6 +86,8 @@ describe('prop types from JavaScript', () => {
     ['a project given by name', (c: Construct) => {
       new ArgoApplication(c, 'app', js({ environment: newEnvironment(c, 'dev'), project: 'team', repoURL: REPO }));
     }, "ArgoApplication 'test/app': 'project' (team) is a string, not an ArgoProject object; create one with new ArgoProject(...) or one of ArgoProject's static methods"],
+    ['null for an optional prop (found by the property tests: it crashed the label check)', (c: Construct) => new GoMicroservice(c, 'orders', js({ image: IMAGE, partOf: null })),
+      "GoMicroservice 'test/orders': 'partOf' (null) is null; leave it out (or pass undefined) to use the default"],
     ['a cluster given as a URL string', (c: Construct) => newEnvironment(c, 'dev', js({ cluster: 'https://prod.k8s.acme.example' })),
       "Environment 'test/dev': 'cluster' (https://prod.k8s.acme.example) is a string, not an ArgoCluster object; create one with ArgoCluster.inCluster()"],
   ] as [string, (c: Construct) => void, string][])('fails on %s, saying what to write instead', (_what, define, message) => {
