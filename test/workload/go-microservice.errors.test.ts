@@ -85,6 +85,8 @@ const CASES: [string, (chart: Construct) => void, string][] = [
     "GoMicroservice 'test/orders': 'healthChecks.liveness.successThreshold' (2) must be 1 for a liveness probe (Kubernetes rejects anything else); remove it, or set it on the readiness probe"],
   ['a config file name has a slash', orders({ config: { 'conf/app.yaml': 'x' } }),
     "GoMicroservice 'test/orders': 'config.conf/app.yaml' (conf/app.yaml) is not a valid ConfigMap key (letters, digits, '-', '_' and '.'); rename it, such as 'conf-app.yaml'"],
+  ['config is over the 1 MiB a ConfigMap may hold (keys and values, in bytes)', orders({ config: { 'a.json': 'x'.repeat(1024 * 1024 - 14), 'b.txt': 'éé' } }),
+    "GoMicroservice 'test/orders': 'config' (1048577 bytes) is larger than the 1048576 bytes (1 MiB) Kubernetes allows in a ConfigMap (the largest file is a.json); move large files into the image, or into a volume the service downloads them to"],
   ['config is empty', orders({ config: {} }),
     "GoMicroservice 'test/orders': 'config' ({}) is empty; leave 'config' out, or give at least one file"],
   ['the config mount path is relative', orders({ configMountPath: 'etc/orders', config: { a: 'b' } }),

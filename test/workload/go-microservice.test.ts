@@ -120,6 +120,13 @@ describe('GoMicroservice', () => {
     expect(only(changed, 'Deployment').spec.template.metadata.annotations['checksum/config']).not.toBe(checksum);
   });
 
+  test('config of exactly 1 MiB (keys and values, in bytes) is still accepted', () => {
+    const { objects } = render({ config: { 'a.json': 'x'.repeat(1024 * 1024 - 15), 'b.txt': 'éé' } });
+    const cm = only(objects, 'ConfigMap');
+    const bytes = Object.entries(cm.data as Record<string, string>).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    expect(bytes).toBe(1024 * 1024);
+  });
+
   test('environment: literals as given, secrets only by reference', () => {
     const { objects } = render({
       env: { LOG_LEVEL: 'debug', FEATURE_X: 'on' },
