@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { HpaMetric } from './hpa-metric';
 import { renderScalingRules, SCALE_DOWN_DEFAULTS, SCALE_UP_DEFAULTS, ScalingRules } from './scaling-rules';
-import { checkInt } from '../core/checks';
+import { checkInt, checkReplicas } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { KubeHorizontalPodAutoscalerV2 } from '../core/kube';
 import { checkProps } from '../core/props';
@@ -118,7 +118,7 @@ export class HpaPolicy extends Construct {
     checkProps(this, 'HpaPolicyProps', props);
     this.minReplicas = props.minReplicas ?? 2;
     this.maxReplicas = props.maxReplicas;
-    checkInt(this, 'minReplicas', this.minReplicas, 1, 10000, 'use 2 or more so that one pod can be evicted');
+    checkReplicas(this, 'minReplicas', this.minReplicas);
     checkInt(this, 'maxReplicas', this.maxReplicas, 1, 10000, `use a value of at least minReplicas (${this.minReplicas})`);
     if (this.minReplicas > this.maxReplicas) {
       throw GantryError.of(this, 'minReplicas', this.minReplicas, `is greater than 'maxReplicas' (${this.maxReplicas})`,

@@ -67,6 +67,11 @@ export function checkInt(scope: IConstruct, property: string, value: number, min
   }
 }
 
+/** A replica count (or an HPA's fewest replicas): 1 to 10,000, and 2 or more recommended so that a pod can be evicted. */
+export function checkReplicas(scope: IConstruct, property: string, value: number): void {
+  checkInt(scope, property, value, 1, 10000, 'use 2 or more so that one pod can be evicted');
+}
+
 /** A TCP port number. */
 export function checkPort(scope: IConstruct, property: string, value: number): void {
   checkInt(scope, property, value, 1, 65535, 'use a port from 1 to 65535, such as 8080');

@@ -1,6 +1,6 @@
 import { ContainerResources } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { checkDns1035, checkEnvName, checkInt } from '../core/checks';
+import { checkDns1035, checkEnvName, checkInt, checkReplicas } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { checkImageTag } from '../core/image';
 
@@ -56,8 +56,8 @@ export function checkServiceOverrides(scope: IConstruct, services: { [serviceNam
     checkDns1035(scope, at, service, 50);
     if (o === undefined || o === null) continue;
     if (o.imageTag !== undefined) checkImageTag(scope, `${at}.imageTag`, o.imageTag);
-    if (o.replicas !== undefined) checkInt(scope, `${at}.replicas`, o.replicas, 1, 10000, 'use 2 or more so that one pod can be evicted');
-    if (o.minReplicas !== undefined) checkInt(scope, `${at}.minReplicas`, o.minReplicas, 1, 10000, 'use 2 or more so that one pod can be evicted');
+    if (o.replicas !== undefined) checkReplicas(scope, `${at}.replicas`, o.replicas);
+    if (o.minReplicas !== undefined) checkReplicas(scope, `${at}.minReplicas`, o.minReplicas);
     if (o.maxReplicas !== undefined) checkInt(scope, `${at}.maxReplicas`, o.maxReplicas, 1, 10000, 'use a value from 1 to 10000');
     if (o.minReplicas !== undefined && o.maxReplicas !== undefined && o.maxReplicas < o.minReplicas) {
       throw GantryError.of(scope, `${at}.maxReplicas`, o.maxReplicas, `is below ${at}.minReplicas (${o.minReplicas})`,

@@ -16,7 +16,7 @@ import { ServiceValues } from './service-values';
 import { TrackOptions, Tracks, TRACK_LABEL, WorkloadTrack } from './tracks';
 import { IGoMicroservice, PodControllerRef } from './workload-contract';
 import { HpaPolicy, HpaPolicyOptions } from '../autoscaling/hpa-policy';
-import { checkDns1035, checkInt, checkLabelValue, checkNamespace } from '../core/checks';
+import { checkDns1035, checkLabelValue, checkNamespace, checkReplicas } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { parseImage } from '../core/image';
 import { KubeConfigMap, KubeDeployment, KubeNetworkPolicy, KubeService, KubeServiceAccount } from '../core/kube';
@@ -128,7 +128,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
     this.ports = containerPorts(this, props);
 
     if (props.replicas !== undefined) {
-      checkInt(this, 'replicas', props.replicas, 1, 10000, 'use 2 or more so that one pod can be evicted');
+      checkReplicas(this, 'replicas', props.replicas);
       if (props.autoscaling !== undefined) {
         throw GantryError.of(this, 'replicas', props.replicas, 'is set together with \'autoscaling\', whose HPA owns the replica count',
           'remove \'replicas\' and set \'autoscaling.minReplicas\' instead');
