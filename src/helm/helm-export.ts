@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
 import { getAt, scalarHook, valuesRef } from './template-hooks';
 import { GantryError } from '../core/errors';
+import { renderJson } from '../core/render';
 import { chartObjects, prepareApp } from '../core/synthesis';
 import { toYaml } from '../core/yaml';
 import { Environment } from '../environment/environment';
@@ -104,7 +105,7 @@ export class HelmExport {
     let tokens = 0;
     for (const chart of inScope) {
       for (const o of chartObjects(chart)) {
-        const json = o.toJson();
+        const json = renderJson(o);
         rendered.set(o, JSON.parse(JSON.stringify(json)));
         const file = groupOf(o, chart);
         const template = this.registry.templateOf(o);

@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AlertPresets } from './alert-options';
@@ -330,11 +330,12 @@ export class PrometheusMonitor extends Construct {
         ...(props.latency ? [{ name: `${svc.name}-latency`, budget: +(1 - props.latency.objective / 100).toPrecision(12) }] : []),
       ];
       const title = `${svc.name}${svc.namespace ? ` (${svc.namespace})` : ''}`;
-      const model = dashboardModel(title, `gantry-${svc.namespace ?? 'default'}-${svc.name}`.slice(0, 40), signals, objectives);
-      for (const e of dashboardExpressions(model)) checkPromQL(this, e.where, e.expr.replace(/\$__rate_interval/g, '5m'));
+      const model = () => dashboardModel(title, `gantry-${svc.namespace ?? 'default'}-${svc.name}`.slice(0, 40), signals, objectives);
+      for (const e of dashboardExpressions(model())) checkPromQL(this, e.where, e.expr.replace(/\$__rate_interval/g, '5m'));
       this.dashboard = new KubeConfigMap(this, 'Dashboard', {
         metadata: { name: `${svc.name}-dashboard`, namespace: svc.namespace, labels: { ...svc.labels, ...(props.dashboardLabels ?? { grafana_dashboard: '1' }) } },
-        data: { [`${svc.name}.json`]: JSON.stringify(model, undefined, 2) + '\n' },
+        // Built again when written, rather than kept: the dashboard is the largest object of a service (about 15 KB).
+        data: { [`${svc.name}.json`]: Lazy.any({ produce: () => JSON.stringify(model(), undefined, 2) + '\n' }) },
       });
     }
   }

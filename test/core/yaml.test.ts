@@ -1,5 +1,12 @@
+import { ApiObject, Chart } from 'cdk8s';
+import * as fc from 'fast-check';
+import * as jsyaml from 'js-yaml';
 import { parse, parseAllDocuments } from 'yaml';
-import { toYaml, toYamlStream } from '../../src/core/yaml';
+import { shopArgoCd, shopEnvironments } from '../../examples/shop/environments';
+import { buildShop } from '../../examples/shop/shop';
+import { GantryApp } from '../../src';
+import { DUMP_SCHEMA, toYaml, toYamlStream } from '../../src/core/yaml';
+import { DUMP_OPTIONS, YamlEmitter } from '../../src/core/yaml-emitter';
 
 // Kubernetes tools (kubectl, Argo CD, Helm) read manifests with go-yaml, which still resolves YAML 1.1 scalars. The
 // `yaml` package's YAML 1.1 schema reads them the same way, so it stands in for them here.
@@ -87,5 +94,63 @@ describe('toYamlStream', () => {
 
   test('writes nothing for no objects', () => {
     expect(toYamlStream([])).toBe('');
+  });
+});
+
+// The writer is a port of js-yaml's dumper (see src/core/yaml-emitter.ts): js-yaml is the reference it must equal.
+describe('the manifest writer equals js-yaml', () => {
+  const reference = (doc: unknown) => jsyaml.dump(doc, { ...DUMP_OPTIONS, schema: DUMP_SCHEMA });
+
+  test('on every object of the example app', () => {
+    const app = new GantryApp({ outdir: 'unused' });
+    const environments = shopEnvironments(app);
+    for (const env of environments) buildShop(env);
+    shopArgoCd(new Chart(app, 'argocd'), new Chart(app, 'argocd-root'), environments);
+    const docs = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+    expect(docs.length).toBeGreaterThan(50);
+    for (const doc of docs) expect(toYaml(doc)).toBe(reference(doc));
+    // ...and writes them itself: js-yaml is only for what manifests do not hold (dates, escapes, huge keys).
+    const emitter = new YamlEmitter(DUMP_SCHEMA);
+    docs.forEach((doc) => emitter.dump(doc));
+    expect(emitter.handedOver).toBe(0);
+  });
+
+  // Strings joined from the pieces that change a scalar's style: indicators, quotes, leading spaces, line breaks,
+  // non-printable and astral characters, and the words and numbers YAML 1.1 and 1.2 resolve to other types.
+  const piece = fc.constantFrom(' ', '  ', '\n', '\n\n', 'a', 'b1', ':', ': ', ' #', '#', '-', '- ', '?', ',', '[', '}', "'", '"', '|',
+    '>', '!', '&', '*', '%', '@', '`', '\t', '\r', '\u0085', '\u00e9', '\u2028', '\ufeff', '\ud83d\ude00', 'y', 'on', 'OFF', 'null',
+    'true', '~', '1', '0x1F', '0o17', '1_000', '+.5', '.inf', '1e3', '1:20', '2024-01-01', '=', '<<');
+  const tricky = fc.oneof(fc.array(piece, { maxLength: 6 }).map((p) => p.join('')), fc.string());
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small', maxDepth: 4 },
+      tricky, tricky, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined),
+      fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(tricky, tie('node'), { maxKeys: 5 })),
+  })).node;
+  const document = fc.dictionary(tricky, value, { minKeys: 1, maxKeys: 8 });
+
+  test('on random documents, seeded', () => {
+    fc.assert(fc.property(fc.oneof(document, value), (doc) => {
+      expect(toYaml(doc)).toBe(reference(doc));
+    }), { seed: 20261123, numRuns: 3000 });
+  });
+
+  test('on a string met again at another depth, and on a long line break block', () => {
+    const block = 'line one\n  indented\n\nlast\n\n';
+    const doc = { 'a': block, 'b': { c: [block, { d: block }] }, 'k: v': 'k: v', 'long': 'x'.repeat(2000) };
+    expect(toYaml(doc)).toBe(reference(doc));
+    expect(toYaml(doc)).toBe(reference(doc));
+  });
+
+  test('on a string written as a value and then as a key, whose styles differ', () => {
+    const doc = { a: 'two\nlines', b: { 'two\nlines': 'y' } };
+    expect(toYaml(doc)).toBe(reference(doc));
+  });
+
+  test('hands values that are not plain data to js-yaml', () => {
+    const emitter = new YamlEmitter(DUMP_SCHEMA);
+    for (const doc of [{ when: new Date(0) }, { ['x'.repeat(1100)]: 1 }, { ctl: 'bell\u0007' }, { a: [new Uint8Array(2)] }]) {
+      expect(emitter.dump(doc)).toBe(reference(doc));
+    }
+    expect(emitter.handedOver).toBe(4);
   });
 });
