@@ -130,9 +130,11 @@ project.addTask('synth', {
 });
 
 project.addTask('bench', {
-  description: 'Synthesis benchmark: 1, 10, 100 and 1,000 generated services',
-  exec: 'ts-node --swc bench/synth-bench.ts',
-  receiveArgs: true,
+  description: 'Synthesis benchmarks: 1 to 1,000 generated services, then 1,000 monitored services against helm template',
+  steps: [
+    { exec: 'ts-node --swc bench/synth-bench.ts' },
+    { exec: 'ts-node --swc bench/synth-bench.ts --monitoring --sizes=1000 --no-baseline' },
+  ],
 });
 
 // Tests run the real helm, kubectl, promtool, kube-linter and kube-score; a fresh clone has none of them. helm and kubectl
