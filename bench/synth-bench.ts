@@ -170,7 +170,15 @@ const targets = rows.filter((r) => r.app === 'gantry' && r.services === TARGET.s
 
 // Helm: the same apps exported as charts, and `helm template` on them (a fresh helm process each run, as in CI).
 const helm = path.join(root, '.tools', 'bin', 'helm');
-interface HelmRow { services: number; gantryMs?: number; gantryProcessMs?: number; gantryRssMiB?: number; exportMs?: number; helmMs?: number; error?: string }
+interface HelmRow {
+  services: number;
+  gantryMs?: number;
+  gantryProcessMs?: number;
+  gantryRssMiB?: number;
+  exportMs?: number;
+  helmMs?: number;
+  error?: string;
+}
 const helmRows: HelmRow[] = [];
 if (!fs.existsSync(helm)) {
   log(`  helm is not installed at ${helm}: run 'npx projen tools' to compare with helm template`);
