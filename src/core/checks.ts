@@ -29,25 +29,30 @@ export function checkNamespace(scope: IConstruct, property: string, value: strin
 
 /** A Kubernetes label key: an optional DNS-subdomain prefix and a name of at most 63 characters. */
 export function checkLabelKey(scope: IConstruct, property: string, key: string): void {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  const prefixOk = prefix === undefined || (prefix.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix));
-  if (!prefixOk || !/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(name)) {
-    throw GantryError.of(scope, property, key,
-      'is not a valid label key (an optional DNS prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\')',
-      'use a key such as \'release\' or \'example.com/team\'');
-  }
+  if (!isLabelKey(key)) throw GantryError.of(scope, property, key, LABEL_KEY_PROBLEM, 'use a key such as \'release\' or \'example.com/team\'');
 }
 
 /** A label value: at most 63 characters of letters, digits, '-', '_' and '.'. */
 export function checkLabelValue(scope: IConstruct, property: string, value: string): void {
-  if (!LABEL_VALUE.test(value) || value.length > 63) {
-    throw GantryError.of(scope, property, value,
-      'is not a valid label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)',
-      'shorten it or replace the other characters');
-  }
+  if (!isLabelValue(value)) throw GantryError.of(scope, property, value, LABEL_VALUE_PROBLEM, 'shorten it or replace the other characters');
 }
+
+/** Whether `key` is a label or annotation key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
+export function isLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix));
+  return prefixOk && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(name);
+}
+
+/** Whether `value` is a label value. */
+export function isLabelValue(value: string): boolean {
+  return LABEL_VALUE.test(value) && value.length <= 63;
+}
+
+export const LABEL_KEY_PROBLEM = 'is not a valid label key (an optional DNS prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\')';
+export const LABEL_VALUE_PROBLEM = 'is not a valid label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)';
 
 /** An environment variable name usable from a Go program (`os.Getenv`): a C identifier. */
 export function checkEnvName(scope: IConstruct, property: string, value: string): void {

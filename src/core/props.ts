@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { closest, distance } from 'fastest-levenshtein';
 import { GantryError } from './errors';
-import { STRUCT_KEYS } from './struct-keys.generated';
+import { ENUM_VALUES, INTERFACE_MEMBERS, STRUCT_KEYS } from './struct-keys.generated';
 
 // Props from plain JavaScript (or from a TypeScript variable, which escapes the compiler's excess-property check)
 // reach the constructs unchecked: a misspelt option would be silently ignored and its default used. Every construct
@@ -74,8 +74,35 @@ function checkValue(scope: IConstruct, type: string, v: unknown, property: strin
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && !isPlainObject(v)) return; // an instance: its class checks it
     throw GantryError.of(scope, property, v, `is ${kindOf(v)}, not ${article(name)} object`, `create one with ${example(type)}`);
   }
+  if (type.startsWith('enum:')) {
+    const name = type.slice('enum:'.length);
+    const members = Object.entries(ENUM_VALUES[name]);
+    if (members.some(([, value]) => value === v)) return;
+    const shown = members.map(([, value]) => `'${value}'`).join(', ');
+    // The nearest value, or the member whose name was written instead of its value ('CRITICAL' for 'critical').
+    const near = typeof v === 'string' ? members.find(([m, value]) => value.toLowerCase() === v.toLowerCase() || m === v)
+      ?? members.find(([, value]) => value === closest(v, members.map(([, x]) => x))) : undefined;
+    const fix = near !== undefined && distance(String(v).toLowerCase(), near[1].toLowerCase()) <= Math.max(1, Math.floor(near[1].length / 3))
+      || near !== undefined && near[0] === v
+      ? `did you mean '${near[1]}' (${name}.${near[0]})?` : `use one of ${members.map(([m]) => `${name}.${m}`).join(', ')}`;
+    throw GantryError.of(scope, property, v, `is not ${article(name)} value (${shown})`, fix);
+  }
+  if (type.startsWith('interface:')) {
+    const name = type.slice('interface:'.length);
+    const missing = v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? INTERFACE_MEMBERS[name].filter((m) => !(m in (v as object))) : undefined;
+    if (missing?.length === 0) return;
+    const lacks = missing === undefined ? `is ${kindOf(v)}` : `lacks ${missing.slice(0, 3).map((m) => `'${m}'`).join(', ')}${missing.length > 3 ? ', ...' : ''}`;
+    throw GantryError.of(scope, property, v, `is not ${article(name)} (it ${lacks})`, `pass the construct itself${INTERFACE_EXAMPLES[name] ? `, such as ${INTERFACE_EXAMPLES[name]}` : ''}`);
+  }
   if (isStructLike(v)) checkStruct(scope, type, v, property);
 }
+
+const INTERFACE_EXAMPLES: Record<string, string> = {
+  IGoMicroservice: 'a GoMicroservice',
+  IMonitorable: 'a GoMicroservice',
+  IScalableWorkload: 'a GoMicroservice',
+};
 
 // Ready-made examples for the classes users meet most; the others get a pointer to their constructor or factories.
 const CLASS_EXAMPLES: Record<string, string> = {

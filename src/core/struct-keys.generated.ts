@@ -2,66 +2,96 @@
 /* eslint-disable */
 
 /**
- * Struct name → property name → the property's type: `string`, `number`, `boolean`, a struct's name or `class:<Name>`,
- * each optionally followed by `[]` (a list) or `{}` (a map); null for types not checked (unions, enums, interfaces).
+ * Struct name → property name → the property's type: `string`, `number`, `boolean`, a struct's name, `class:<Name>`,
+ * `enum:<Name>` or `interface:<Name>`, each optionally followed by `[]` (a list) or `{}` (a map); null for types not
+ * checked (unions of several types).
  * @internal
  */
 export const STRUCT_KEYS: Record<string, Record<string, string | null>> = {
-  AlertOptions: {"enabled":"boolean","for":"class:Duration","severity":null,"threshold":"number"},
+  AlertOptions: {"enabled":"boolean","for":"class:Duration","severity":"enum:AlertSeverity","threshold":"number"},
   AlertPresets: {"cpu":"AlertOptions","cpuThrottling":"AlertOptions","crashLooping":"AlertOptions","errorRate":"AlertOptions","gcPauses":"AlertOptions","goroutineGrowth":"AlertOptions","goroutines":"AlertOptions","heapNearLimit":"AlertOptions","hpaMaxedOut":"AlertOptions","latency":"AlertOptions","memory":"AlertOptions","oomKills":"AlertOptions","replicasUnavailable":"AlertOptions","restarts":"AlertOptions","rolloutStuck":"AlertOptions","targetsDown":"AlertOptions","trafficStopped":"AlertOptions"},
   ArgoAppOfAppsProps: {"include":"string","name":"string","namespace":"string","path":"string","projectName":"string","repoURL":"string","revision":"string"},
   ArgoApplicationProps: {"environment":"class:Environment","helm":"ArgoHelmSource","name":"string","notifications":"class:ArgoNotification[]","path":"string","project":"class:ArgoProject","repoURL":"string","revision":"string","sync":"ArgoSyncOptions"},
-  ArgoApplicationSetProps: {"environments":"class:Environment[]","generator":null,"name":"string","pathPrefix":"string","project":"class:ArgoProject","repoURL":"string","revision":"string","sync":"ArgoSyncOptions"},
+  ArgoApplicationSetProps: {"environments":"class:Environment[]","generator":"enum:ApplicationSetGenerator","name":"string","pathPrefix":"string","project":"class:ArgoProject","repoURL":"string","revision":"string","sync":"ArgoSyncOptions"},
   ArgoHelmSource: {"chartPath":"string","valueFiles":"string[]"},
   ArgoProjectProps: {"clusterResources":"ResourceKind[]","description":"string","environments":"class:Environment[]","extraNamespaceResources":"ResourceKind[]","name":"string","namespace":"string","sourceRepos":"string[]"},
-  ArgoRolloutProps: {"scaleDown":null,"service":null,"strategy":"class:RolloutStrategy"},
+  ArgoRolloutProps: {"scaleDown":"enum:WorkloadScaleDown","service":"interface:IGoMicroservice","strategy":"class:RolloutStrategy"},
   ArgoSyncOptions: {"automated":"boolean","createNamespace":"boolean","prune":"boolean","pruneLast":"boolean","retryBackoff":"class:Duration","retryLimit":"number","retryMaxBackoff":"class:Duration","selfHeal":"boolean","serverSideApply":"boolean"},
   AvailabilityObjective: {"objective":"number","period":"class:Duration"},
-  BlueGreenDeploymentProps: {"active":null,"greenImage":"string","greenReplicas":"number","previewServiceName":"string","service":null},
+  BlueGreenDeploymentProps: {"active":"enum:DeploymentColor","greenImage":"string","greenReplicas":"number","previewServiceName":"string","service":"interface:IGoMicroservice"},
   BlueGreenStrategyOptions: {"analysis":"CanaryAnalysisOptions","autoPromotion":"boolean","previewServiceName":"string","scaleDownDelay":"class:Duration","withoutAnalysis":"boolean"},
   CanaryAnalysisOptions: {"failureLimit":"number","interval":"class:Duration","maxErrorRatio":"number","maxP99Latency":"class:Duration","prometheusAddress":"string"},
   CanaryOptions: {"analysis":"CanaryAnalysisOptions","steps":"class:CanaryStep[]","withoutAnalysis":"boolean"},
   CanaryStrategyOptions: {"analysis":"CanaryAnalysisOptions","istio":"IstioTrafficRouting","steps":"class:CanaryStep[]","withoutAnalysis":"boolean"},
   ConnectionPoolOptions: {"connectTimeout":"class:Duration","maxConnections":"number","maxPendingRequests":"number","maxRequests":"number","maxRetries":"number"},
+  ContainerResources: {"cpu":"CpuResources","ephemeralStorage":"EphemeralStorageResources","memory":"MemoryResources"},
+  CpuResources: {"limit":"class:Cpu","request":"class:Cpu"},
   DisruptionBudgetOptions: {"enabled":"boolean","minAvailable":"class:IntOrPercent"},
   EnvironmentAlerting: {"labels":"string{}","page":"boolean"},
   EnvironmentProps: {"alerting":"EnvironmentAlerting","cluster":"class:ArgoCluster","name":"string","namespace":"string","revision":"string","services":"ServiceOverrides{}","settings":"string{}"},
-  ExposeValueOptions: {"apiObject":"class:ApiObject","description":"string","field":"string","key":"string","type":null},
+  EphemeralStorageResources: {"limit":"class:Size","request":"class:Size"},
+  ExposeValueOptions: {"apiObject":"class:ApiObject","description":"string","field":"string","key":"string","type":"enum:ValueType"},
   ExternalMetricOptions: {"averageValue":"string","name":"string","selector":"string{}","value":"string"},
-  GoMicroserviceProps: {"args":"string[]","automountServiceAccountToken":"boolean","autoscaling":"HpaPolicyOptions","command":"string[]","component":"string","config":"string{}","configMountPath":"string","disruptionBudget":"DisruptionBudgetOptions","env":"string{}","grpcPort":"number","healthChecks":"HealthChecks","httpPort":"number","httpServicePort":"number","image":"string","imagePullSecrets":"string[]","metricsPort":"number","name":"string","namespace":"string","networkPolicy":"NetworkPolicyOptions","nonSecretEnv":"string[]","partOf":"string","podAnnotations":"string{}","podLabels":"string{}","replicas":"number","resources":null,"secretEnv":"SecretKeyReference{}","secretFiles":"SecretKeyReference{}","secretMountPath":"string","security":"SecurityOptions","shutdown":"GracefulShutdownOptions","strategy":"class:RollingDeployment","topologySpread":"TopologySpreadOptions","version":"string"},
+  GoMicroserviceProps: {"args":"string[]","automountServiceAccountToken":"boolean","autoscaling":"HpaPolicyOptions","command":"string[]","component":"string","config":"string{}","configMountPath":"string","disruptionBudget":"DisruptionBudgetOptions","env":"string{}","grpcPort":"number","healthChecks":"HealthChecks","httpPort":"number","httpServicePort":"number","image":"string","imagePullSecrets":"string[]","metricsPort":"number","name":"string","namespace":"string","networkPolicy":"NetworkPolicyOptions","nonSecretEnv":"string[]","partOf":"string","podAnnotations":"string{}","podLabels":"string{}","replicas":"number","resources":"ContainerResources","secretEnv":"SecretKeyReference{}","secretFiles":"SecretKeyReference{}","secretMountPath":"string","security":"SecurityOptions","shutdown":"GracefulShutdownOptions","strategy":"class:RollingDeployment","topologySpread":"TopologySpreadOptions","version":"string"},
   GracefulShutdownOptions: {"drainDelay":"class:Duration","env":"boolean","timeout":"class:Duration"},
   GrpcHealthCheckOptions: {"failureThreshold":"number","initialDelay":"class:Duration","period":"class:Duration","service":"string","successThreshold":"number","timeout":"class:Duration"},
   HealthCheckOptions: {"failureThreshold":"number","initialDelay":"class:Duration","period":"class:Duration","successThreshold":"number","timeout":"class:Duration"},
   HealthChecks: {"liveness":"class:HealthCheck","readiness":"class:HealthCheck","startup":"class:HealthCheck"},
   HelmChartOptions: {"appVersion":"string","description":"string","environments":"class:Environment[]","kubeVersion":"string","name":"string","outdir":"string","version":"string"},
   HpaPolicyOptions: {"cpuUtilization":"number","maxReplicas":"number","memoryUtilization":"number","metrics":"class:HpaMetric[]","minReplicas":"number","scaleDown":"ScalingRules","scaleUp":"ScalingRules"},
-  HpaPolicyProps: {"cpuUtilization":"number","maxReplicas":"number","memoryUtilization":"number","metrics":"class:HpaMetric[]","minReplicas":"number","scaleDown":"ScalingRules","scaleUp":"ScalingRules","target":null},
+  HpaPolicyProps: {"cpuUtilization":"number","maxReplicas":"number","memoryUtilization":"number","metrics":"class:HpaMetric[]","minReplicas":"number","scaleDown":"ScalingRules","scaleUp":"ScalingRules","target":"interface:IScalableWorkload"},
   HttpHealthCheckOptions: {"failureThreshold":"number","initialDelay":"class:Duration","period":"class:Duration","port":"string","successThreshold":"number","timeout":"class:Duration"},
   HttpRetryOptions: {"attempts":"number","perTryTimeout":"class:Duration","retryOn":"string"},
   IngressRule: {"from":"class:IngressPeer[]","ports":"number[]"},
-  IstioCanaryProps: {"canaryImage":"string","canaryReplicas":"number","gatewayNamespace":"string","gateways":"string[]","hosts":"string[]","mirrorPercent":"number","monitoringNamespace":"string","retries":"HttpRetryOptions","rollout":"CanaryOptions","routeToCanary":"class:CanaryMatch[]","service":null,"timeout":"class:Duration","trafficPolicy":"TrafficPolicyOptions","weight":"number"},
-  IstioCircuitBreakerProps: {"connectionPool":"ConnectionPoolOptions","monitoringNamespace":"string","outlierDetection":"OutlierDetectionOptions","service":null,"tls":null},
+  IstioCanaryProps: {"canaryImage":"string","canaryReplicas":"number","gatewayNamespace":"string","gateways":"string[]","hosts":"string[]","mirrorPercent":"number","monitoringNamespace":"string","retries":"HttpRetryOptions","rollout":"CanaryOptions","routeToCanary":"class:CanaryMatch[]","service":"interface:IGoMicroservice","timeout":"class:Duration","trafficPolicy":"TrafficPolicyOptions","weight":"number"},
+  IstioCircuitBreakerProps: {"connectionPool":"ConnectionPoolOptions","monitoringNamespace":"string","outlierDetection":"OutlierDetectionOptions","service":"interface:IGoMicroservice","tls":"enum:IstioTlsMode"},
   IstioTrafficRouting: {"canarySubsetName":"string","destinationRuleName":"string","routes":"string[]","stableSubsetName":"string","virtualServiceName":"string"},
   LatencyObjective: {"objective":"number","period":"class:Duration","threshold":"class:Duration"},
+  MemoryResources: {"limit":"class:Size","request":"class:Size"},
   MetricNames: {"codeLabel":"string","errorCodes":"string","gcDurationSeconds":"string","goroutines":"string","heapInuseBytes":"string","requestDurationSeconds":"string","requestsTotal":"string"},
   NetworkPolicyOptions: {"allowFrom":"class:IngressPeer[]","enabled":"boolean","monitoringNamespace":"string"},
   ObjectMetricOptions: {"averageValue":"string","describedApiVersion":"string","describedKind":"string","describedName":"string","name":"string","value":"string"},
   OutlierDetectionOptions: {"baseEjectionTime":"class:Duration","consecutive5xxErrors":"number","interval":"class:Duration","maxEjectionPercent":"number"},
   PodControllerRef: {"apiVersion":"string","kind":"string","name":"string"},
   PodsMetricOptions: {"averageValue":"string","name":"string","selector":"string{}"},
-  PrometheusMonitorOptions: {"alerts":"AlertPresets","alongsideKubernetesMixin":"boolean","availability":"AvailabilityObjective","dashboard":"boolean","dashboardLabels":"string{}","durationBuckets":"class:Duration[]","instrumentation":"class:Instrumentation","interval":"class:Duration","latency":"LatencyObjective","metricNames":"MetricNames","path":"string","port":"string","prometheusSelector":"string{}","ratios":"RatioObjective[]","relabelings":"Relabeling[]","runbookBaseUrl":"string","scrapeTarget":null,"scrapeTimeout":"class:Duration"},
-  PrometheusMonitorProps: {"alerts":"AlertPresets","alongsideKubernetesMixin":"boolean","availability":"AvailabilityObjective","dashboard":"boolean","dashboardLabels":"string{}","durationBuckets":"class:Duration[]","instrumentation":"class:Instrumentation","interval":"class:Duration","latency":"LatencyObjective","metricNames":"MetricNames","path":"string","port":"string","prometheusSelector":"string{}","ratios":"RatioObjective[]","relabelings":"Relabeling[]","runbookBaseUrl":"string","scrapeTarget":null,"scrapeTimeout":"class:Duration","service":null},
+  PrometheusMonitorOptions: {"alerts":"AlertPresets","alongsideKubernetesMixin":"boolean","availability":"AvailabilityObjective","dashboard":"boolean","dashboardLabels":"string{}","durationBuckets":"class:Duration[]","instrumentation":"class:Instrumentation","interval":"class:Duration","latency":"LatencyObjective","metricNames":"MetricNames","path":"string","port":"string","prometheusSelector":"string{}","ratios":"RatioObjective[]","relabelings":"Relabeling[]","runbookBaseUrl":"string","scrapeTarget":"enum:ScrapeTarget","scrapeTimeout":"class:Duration"},
+  PrometheusMonitorProps: {"alerts":"AlertPresets","alongsideKubernetesMixin":"boolean","availability":"AvailabilityObjective","dashboard":"boolean","dashboardLabels":"string{}","durationBuckets":"class:Duration[]","instrumentation":"class:Instrumentation","interval":"class:Duration","latency":"LatencyObjective","metricNames":"MetricNames","path":"string","port":"string","prometheusSelector":"string{}","ratios":"RatioObjective[]","relabelings":"Relabeling[]","runbookBaseUrl":"string","scrapeTarget":"enum:ScrapeTarget","scrapeTimeout":"class:Duration","service":"interface:IMonitorable"},
   RatioObjective: {"errorsQuery":"string","name":"string","objective":"number","period":"class:Duration","totalQuery":"string"},
   Relabeling: {"action":"string","regex":"string","replacement":"string","separator":"string","sourceLabels":"string[]","targetLabel":"string"},
   ResourceKind: {"group":"string","kind":"string"},
   RollingUpdateOptions: {"maxSurge":"class:IntOrPercent","maxUnavailable":"class:IntOrPercent","minReady":"class:Duration","progressDeadline":"class:Duration","revisionHistoryLimit":"number"},
   RolloutOptions: {"minReady":"class:Duration","progressDeadline":"class:Duration","revisionHistoryLimit":"number"},
-  ScalingRules: {"policies":"class:ScalingPolicy[]","select":null,"stabilizationWindow":"class:Duration"},
+  ScalingRules: {"policies":"class:ScalingPolicy[]","select":"enum:ScalingSelect","stabilizationWindow":"class:Duration"},
   SecretKeyReference: {"key":"string","optional":"boolean","secretName":"string"},
   SecurityOptions: {"allowNetBindService":"boolean","readOnlyRootFilesystem":"boolean","runAsGroup":"number","runAsUser":"number","tmpSize":"class:Size"},
-  ServiceOverrides: {"env":"string{}","imageTag":"string","maxReplicas":"number","minReplicas":"number","replicas":"number","resources":null},
+  ServiceOverrides: {"env":"string{}","imageTag":"string","maxReplicas":"number","minReplicas":"number","replicas":"number","resources":"ContainerResources"},
   TopologySpreadOptions: {"acrossNodes":"boolean","acrossZones":"boolean","strict":"boolean"},
   TrackOptions: {"image":"string","primaryTrack":"string","replicas":"number"},
-  TrafficPolicyOptions: {"connectionPool":"ConnectionPoolOptions","outlierDetection":"OutlierDetectionOptions","tls":null},
+  TrafficPolicyOptions: {"connectionPool":"ConnectionPoolOptions","outlierDetection":"OutlierDetectionOptions","tls":"enum:IstioTlsMode"},
   WorkloadTrack: {"containerPointer":"string","deployment":"class:KubeDeployment","image":"string","podSelector":"string{}","track":"string"},
+};
+
+/**
+ * Enum name → member name → its value, as a caller from JavaScript writes it.
+ * @internal
+ */
+export const ENUM_VALUES: Record<string, Record<string, string>> = {
+  AlertSeverity: {"CRITICAL":"critical","WARNING":"warning","INFO":"info"},
+  ApplicationSetGenerator: {"LIST":"list","CLUSTERS":"clusters"},
+  DeploymentColor: {"BLUE":"blue","GREEN":"green"},
+  IstioTlsMode: {"ISTIO_MUTUAL":"ISTIO_MUTUAL","DISABLE":"DISABLE"},
+  ScalingSelect: {"MAX":"Max","MIN":"Min","DISABLED":"Disabled"},
+  ScrapeTarget: {"SERVICE":"ServiceMonitor","POD":"PodMonitor"},
+  ValueType: {"STRING":"string","INTEGER":"integer","NUMBER":"number","BOOLEAN":"boolean","OBJECT":"object","ARRAY":"array"},
+  WorkloadScaleDown: {"PROGRESSIVELY":"progressively","ON_SUCCESS":"onsuccess","NEVER":"never"},
+};
+
+/**
+ * Behavioural interface name → the members an object must have to implement it.
+ * @internal
+ */
+export const INTERFACE_MEMBERS: Record<string, string[]> = {
+  IGoMicroservice: ["addTrack","allowIngress","containerName","deployment","deploymentName","handOver","image","labels","metricsPortName","minPods","name","node","ports","primaryPodSelector","registerAutoscaler","routeServiceTo","scaleTargetApiVersion","scaleTargetKind","scaleTargetName","selectorLabels","service"],
+  IMonitorable: ["containerName","deploymentName","labels","metricsPortName","name","node","ports","selectorLabels"],
+  IScalableWorkload: ["labels","node","registerAutoscaler","scaleTargetApiVersion","scaleTargetKind","scaleTargetName"],
 };

@@ -73,9 +73,6 @@ export class ArgoRollout extends Construct {
     checkProps(this, 'ArgoRolloutProps', props);
     const service = props.service;
     const scaleDown = props.scaleDown ?? WorkloadScaleDown.PROGRESSIVELY;
-    if (!Object.values(WorkloadScaleDown).includes(scaleDown)) {
-      throw GantryError.of(this, 'scaleDown', scaleDown, 'is not a scale-down policy', 'use WorkloadScaleDown.PROGRESSIVELY, ON_SUCCESS or NEVER');
-    }
     const analysisName = `${service.name}-analysis`;
     const wave = (kind: string) => syncWaveAnnotations(this, kind);
     let strategy: any;

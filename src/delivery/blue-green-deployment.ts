@@ -76,9 +76,6 @@ export class BlueGreenDeployment extends Construct {
     checkProps(this, 'BlueGreenDeploymentProps', props);
     const service = props.service;
     this.active = props.active ?? DeploymentColor.BLUE;
-    if (!Object.values(DeploymentColor).includes(this.active)) {
-      throw GantryError.of(this, 'active', this.active, 'is not a colour', 'use DeploymentColor.BLUE or DeploymentColor.GREEN');
-    }
     if (props.greenImage === service.image) {
       throw GantryError.of(this, 'greenImage', props.greenImage, 'is the image the blue Deployment runs, so a switch would change nothing',
         'give the other version\'s image');

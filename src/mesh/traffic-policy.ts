@@ -113,10 +113,8 @@ export function trafficPolicy(scope: IConstruct, options: TrafficPolicyOptions =
     throw GantryError.of(scope, 'trafficPolicy.outlierDetection.maxEjectionPercent', maxEjectionPercent,
       'must be a whole percentage from 0 to 100', 'use a value such as 50, so that half the pods keep serving');
   }
+  // The mode's value is checked with the props (checkProps: one of IstioTlsMode's values).
   const tls = options.tls ?? IstioTlsMode.ISTIO_MUTUAL;
-  if (!Object.values(IstioTlsMode).includes(tls)) {
-    throw GantryError.of(scope, 'trafficPolicy.tls', tls, 'is not a TLS mode', 'use IstioTlsMode.ISTIO_MUTUAL or IstioTlsMode.DISABLE');
-  }
   return {
     connectionPool: {
       tcp: {

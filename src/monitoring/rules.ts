@@ -263,9 +263,6 @@ export function presetAlerts(
     } else if (o.threshold !== undefined) {
       throw GantryError.of(scope, `alerts.${p.key}.threshold`, o.threshold, 'does not apply: this alert has no threshold', 'remove it');
     }
-    if (o.severity !== undefined && !Object.values(AlertSeverity).includes(o.severity)) {
-      throw GantryError.of(scope, `alerts.${p.key}.severity`, o.severity, 'is not a severity', 'use AlertSeverity.CRITICAL, WARNING or INFO');
-    }
     const rule: Rule = {
       alert: p.alert,
       expr: p.expr(signals, threshold),

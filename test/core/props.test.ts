@@ -1,7 +1,11 @@
 import * as fs from 'fs';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GENERATED, render, structKeys } from '../../scripts/struct-keys';
-import { ArgoApplication, ArgoProject, GoMicroservice, HpaPolicy, PrometheusMonitor } from '../../src';
+import {
+  ArgoApplication, ArgoApplicationSet, ArgoProject, ArgoRollout, GoMicroservice, HpaPolicy, IstioCircuitBreaker,
+  PrometheusMonitor,
+} from '../../src';
 import { newEnvironment, REPO } from '../gitops/fleet';
 import { gantryError, newChart, synth } from '../harness';
 
@@ -15,8 +19,19 @@ describe('the struct table', () => {
     expect(fs.readFileSync(GENERATED, 'utf8')).toBe(render(structKeys()));
   });
 
+  test('it knows the values of enums, the members of interfaces, and the structs of cdk8s-plus that props use', () => {
+    const { structs, enums, interfaces } = structKeys();
+    expect(structs.AlertOptions.severity).toBe('enum:AlertSeverity');
+    expect(enums.AlertSeverity).toEqual({ CRITICAL: 'critical', WARNING: 'warning', INFO: 'info' });
+    expect(enums.WorkloadScaleDown.ON_SUCCESS).toBe('onsuccess');
+    expect(structs.IstioCanaryProps.service).toBe('interface:IGoMicroservice');
+    expect(interfaces.IMonitorable).toEqual(expect.arrayContaining(['name', 'ports', 'metricsPortName']));
+    expect(structs.GoMicroserviceProps.resources).toBe('ContainerResources');
+    expect(structs.CpuResources).toEqual({ limit: 'class:Cpu', request: 'class:Cpu' });
+  });
+
   test('it knows inherited and nested properties', () => {
-    const table = structKeys();
+    const table = structKeys().structs;
     expect(table.GoMicroserviceProps.autoscaling).toBe('HpaPolicyOptions');
     expect(table.EnvironmentProps.services).toBe('ServiceOverrides{}');
     expect(table.ArgoProjectProps.clusterResources).toBe('ResourceKind[]');
@@ -90,7 +105,47 @@ describe('prop types from JavaScript', () => {
       "GoMicroservice 'test/orders': 'partOf' (null) is null; leave it out (or pass undefined) to use the default"],
     ['a cluster given as a URL string', (c: Construct) => newEnvironment(c, 'dev', js({ cluster: 'https://prod.k8s.acme.example' })),
       "Environment 'test/dev': 'cluster' (https://prod.k8s.acme.example) is a string, not an ArgoCluster object; create one with ArgoCluster.inCluster()"],
+    // Resources are cdk8s-plus-28 structs of Cpu and Size objects; from JavaScript they used to end in
+    // 'req.toKibibytes is not a function' deep inside the container spec.
+    ['a CPU request given as a string', (c: Construct) => new GoMicroservice(c, 'orders', js({ image: IMAGE, resources: { cpu: { request: '250m' } } })),
+      "GoMicroservice 'test/orders': 'resources.cpu.request' (250m) is a string, not a Cpu object; create one with new Cpu(...) or one of Cpu's static methods"],
+    ['a memory limit given as a number', (c: Construct) => new GoMicroservice(c, 'orders', js({ image: IMAGE, resources: { memory: { limit: 512 } } })),
+      "GoMicroservice 'test/orders': 'resources.memory.limit' (512) is a number, not a Size object; create one with Size.mebibytes(256)"],
+    ['a misspelt resource', (c: Construct) => new GoMicroservice(c, 'orders', js({ image: IMAGE, resources: { memmory: { limit: 512 } } })),
+      'GoMicroservice \'test/orders\': \'resources.memmory\' ({"limit":512}) is not a property of ContainerResources; did you mean \'memory\'?'],
+    ['an environment override of resources with a string CPU limit', (c: Construct) => newEnvironment(c, 'prod', js({ services: { orders: { resources: { cpu: { limit: '2' } } } } })),
+      "Environment 'test/prod': 'services.orders.resources.cpu.limit' (2) is a string, not a Cpu object; create one with new Cpu(...) or one of Cpu's static methods"],
   ] as [string, (c: Construct) => void, string][])('fails on %s, saying what to write instead', (_what, define, message) => {
+    expect(gantryError(define).message).toBe(message);
+  });
+});
+
+describe('enum values and interfaces from JavaScript', () => {
+  const orders = (c: Construct) => new GoMicroservice(c, 'orders', { image: IMAGE });
+
+  test('enum values written as strings pass, as the enum members do', () => {
+    const { chart } = newChart();
+    const svc = orders(chart);
+    new PrometheusMonitor(chart, 'monitor', js({ service: svc, scrapeTarget: 'PodMonitor', alerts: { cpu: { severity: 'critical' } } }));
+    expect(synth(chart).map((o) => o.kind)).toContain('PodMonitor');
+  });
+
+  test.each([
+    ['a severity in capitals', (c: Construct) => new PrometheusMonitor(c, 'monitor', js({ service: orders(c), alerts: { cpu: { severity: 'Critical' } } })),
+      "PrometheusMonitor 'test/monitor': 'alerts.cpu.severity' (Critical) is not an AlertSeverity value ('critical', 'warning', 'info'); did you mean 'critical' (AlertSeverity.CRITICAL)?"],
+    ['an enum member name where its value belongs', (c: Construct) => new ArgoRollout(c, 'rollout', js({ service: orders(c), scaleDown: 'ON_SUCCESS' })),
+      "ArgoRollout 'test/rollout': 'scaleDown' (ON_SUCCESS) is not a WorkloadScaleDown value ('progressively', 'onsuccess', 'never'); did you mean 'onsuccess' (WorkloadScaleDown.ON_SUCCESS)?"],
+    ['a TLS mode in lower case', (c: Construct) => new IstioCircuitBreaker(c, 'cb', js({ service: orders(c), tls: 'istio_mutual' })),
+      "IstioCircuitBreaker 'test/cb': 'tls' (istio_mutual) is not an IstioTlsMode value ('ISTIO_MUTUAL', 'DISABLE'); did you mean 'ISTIO_MUTUAL' (IstioTlsMode.ISTIO_MUTUAL)?"],
+    ['an ApplicationSet generator that does not exist', (c: Construct) => new ArgoApplicationSet(c, 'set', js({ environments: [newEnvironment(c, 'dev')], repoURL: REPO, generator: 'git' })),
+      "ArgoApplicationSet 'test/set': 'generator' (git) is not an ApplicationSetGenerator value ('list', 'clusters'); use one of ApplicationSetGenerator.LIST, ApplicationSetGenerator.CLUSTERS"],
+    ['a service given by name', (c: Construct) => new PrometheusMonitor(c, 'monitor', js({ service: 'orders' })),
+      "PrometheusMonitor 'test/monitor': 'service' (orders) is not an IMonitorable (it is a string); pass the construct itself, such as a GoMicroservice"],
+    ['a service given as a description of one', (c: Construct) => new IstioCircuitBreaker(c, 'cb', js({ service: { name: 'orders', image: IMAGE } })),
+      "IstioCircuitBreaker 'test/cb': 'service' ({\"name\":\"orders\",\"image\":\"ghcr.io/acme/orders:1.4.2\"}) is not an IGoMicroservice (it lacks 'addTrack', 'allowIngress', 'containerName', ...); pass the construct itself, such as a GoMicroservice"],
+    ['a scaling target that is not a workload', (c: Construct) => new HpaPolicy(c, 'hpa', js({ target: Duration.seconds(2), maxReplicas: 4 })),
+      "HpaPolicy 'test/hpa': 'target' ({\"amount\":2,\"unit\":{\"label\":\"seconds\",\"inMillis\":1000}}) is not an IScalableWorkload (it lacks 'labels', 'node', 'registerAutoscaler', ...); pass the construct itself, such as a GoMicroservice"],
+  ] as [string, (c: Construct) => void, string][])('fails on %s, naming the values or members', (_what, define, message) => {
     expect(gantryError(define).message).toBe(message);
   });
 });

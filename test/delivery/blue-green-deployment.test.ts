@@ -46,7 +46,7 @@ describe('BlueGreenDeployment bad input', () => {
     ['the preview is the live Service', bg({ previewServiceName: 'payments' }),
       `${PATH}: 'previewServiceName' (payments) is the live Service, so the preview would take the live traffic; give the preview a Service of its own, such as 'payments-preview'`],
     ['the active colour is not a colour', bg({ active: 'red' as DeploymentColor }),
-      `${PATH}: 'active' (red) is not a colour; use DeploymentColor.BLUE or DeploymentColor.GREEN`],
+      `${PATH}: 'active' (red) is not a DeploymentColor value ('blue', 'green'); use one of DeploymentColor.BLUE, DeploymentColor.GREEN`],
     ['green has no pods', bg({ greenReplicas: 0 }),
       `${PATH}: 'greenReplicas' (0) must be a whole number from 1 to 10000; run as many pods as the live colour needs`],
   ] as [string, (c: Construct) => void, string][])('fails when %s', (_title, define, message) => {

@@ -414,7 +414,7 @@ describe('PrometheusMonitor', () => {
     ['the objective is given as a fraction', { availability: { objective: 0.999 } },
       "PrometheusMonitor 'test/orders/Monitoring': 'availability.objective' (0.999) looks like a fraction, but objectives are percentages; write it in percent: 99.9"],
     ['a severity is not one (plain JavaScript)', { alerts: { latency: { severity: 'page' as AlertSeverity } } },
-      "PrometheusMonitor 'test/orders/Monitoring': 'alerts.latency.severity' (page) is not a severity; use AlertSeverity.CRITICAL, WARNING or INFO"],
+      "PrometheusMonitor 'test/orders/Monitoring': 'alerts.latency.severity' (page) is not an AlertSeverity value ('critical', 'warning', 'info'); use one of AlertSeverity.CRITICAL, AlertSeverity.WARNING, AlertSeverity.INFO"],
     ['a selector label key is invalid', { prometheusSelector: { 'release name': 'kps' } },
       "PrometheusMonitor 'test/orders/Monitoring': 'prometheusSelector.release name' (release name) is not a valid label key (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'); use a key such as 'release' or 'example.com/team'"],
     ['a relabeling regex does not compile', { relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_name'], regex: 'orders-(.*' }] },
