@@ -21,6 +21,8 @@ export type StructKeys = Record<string, Record<string, string | null>>;
 /** The tables: structs, the values of the enums they use, and the members the interfaces they use require. */
 export interface Tables {
   structs: StructKeys;
+  /** Struct name → the properties it requires. */
+  required: Record<string, string[]>;
   enums: Record<string, Record<string, string>>;
   interfaces: Record<string, string[]>;
 }
@@ -81,6 +83,7 @@ export function structKeys(): Tables {
     return null;
   };
   const table: StructKeys = {};
+  const required: Record<string, string[]> = {};
   // Structs found while describing others join the list; the loop ends when no new one turns up.
   for (let done = 0; done < structs.size;) {
     for (const name of [...structs.keys()].filter((n) => !(n in table))) {
@@ -91,11 +94,13 @@ export function structKeys(): Tables {
         properties[property.name] = describe(checker.getTypeOfSymbolAtLocation(property, declaration));
       }
       table[name] = properties;
+      const needed = checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol)).filter((p) => !hasFlag(p.flags, ts.SymbolFlags.Optional));
+      if (needed.length > 0) required[name] = needed.map((p) => p.name).sort();
     }
     done = Object.keys(table).length;
   }
   const sorted = <T>(r: Record<string, T>) => Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]]));
-  return { structs: sorted(table), enums: sorted(enums), interfaces: sorted(interfaces) };
+  return { structs: sorted(table), required: sorted(required), enums: sorted(enums), interfaces: sorted(interfaces) };
 }
 
 /** The generated module's text. */
@@ -112,6 +117,14 @@ export function render(tables: Tables): string {
     ' */',
     'export const STRUCT_KEYS: Record<string, Record<string, string | null>> = {',
     ...Object.entries(tables.structs).map(([name, properties]) => `  ${name}: ${JSON.stringify(properties)},`),
+    '};',
+    '',
+    '/**',
+    ' * Struct name → the properties it requires (the others are optional).',
+    ' * @internal',
+    ' */',
+    'export const STRUCT_REQUIRED: Record<string, string[]> = {',
+    ...Object.entries(tables.required).map(([name, names]) => `  ${name}: ${JSON.stringify(names)},`),
     '};',
     '',
     '/**',

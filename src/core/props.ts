@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { closest, distance } from 'fastest-levenshtein';
 import { GantryError } from './errors';
-import { ENUM_VALUES, INTERFACE_MEMBERS, STRUCT_KEYS } from './struct-keys.generated';
+import { ENUM_VALUES, INTERFACE_MEMBERS, STRUCT_KEYS, STRUCT_REQUIRED } from './struct-keys.generated';
 
 // Props from plain JavaScript (or from a TypeScript variable, which escapes the compiler's excess-property check)
 // reach the constructs unchecked: a misspelt option would be silently ignored and its default used. Every construct
@@ -15,15 +15,36 @@ import { ENUM_VALUES, INTERFACE_MEMBERS, STRUCT_KEYS } from './struct-keys.gener
  * @param props the props as received
  */
 export function checkProps(scope: IConstruct, struct: string, props: unknown): void {
-  if (props === undefined) return;
-  checkStruct(scope, struct, props, '');
+  // No props at all is an empty object: fine unless the struct requires some.
+  if (props === undefined) props = {};
+  // Every problem of the props is found before any is reported: a caller fixes them all in one go.
+  const problems: GantryError[] = [];
+  checkStruct(problems, scope, struct, props, '');
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    throw new GantryError(`${problems.length} errors in the props of ${scope.node.path}:\n  ${problems.map((p) => p.message).join('\n  ')}`,
+      scope.node.path, problems[0].property);
+  }
 }
 
-function checkStruct(scope: IConstruct, struct: string, value: unknown, at: string): void {
+type Problems = GantryError[];
+
+function checkStruct(problems: Problems, scope: IConstruct, struct: string, value: unknown, at: string): void {
   const known = STRUCT_KEYS[struct];
   if (!known) throw new Error(`no struct ${struct} in struct-keys.generated.ts: run scripts/struct-keys.ts`); // a bug, not input
   if (!isPlainObject(value)) {
-    throw GantryError.of(scope, at || 'props', value, `is ${kindOf(value)}, not an object of ${struct}`, `pass an object literal such as { ${firstKey(struct)}: ... }`);
+    problems.push(GantryError.of(scope, at || 'props', value, `is ${kindOf(value)}, not an object of ${struct}`,
+      `pass an object literal such as { ${firstKey(struct)}: ... }`));
+    return;
+  }
+  // A required property written with a typo is reported once, as the typo (with 'did you mean').
+  const unknown = Object.keys(value).filter((k) => !Object.prototype.hasOwnProperty.call(known, k)).map((k) => k.toLowerCase());
+  const misspelt = (key: string) => unknown.some((k) => distance(k, key.toLowerCase()) <= Math.max(2, Math.floor(k.length / 3)));
+  for (const key of STRUCT_REQUIRED[struct] ?? []) {
+    if (value[key] === undefined && !misspelt(key)) {
+      const type = known[key];
+      problems.push(GantryError.of(scope, at ? `${at}.${key}` : key, undefined, `is missing; ${struct} requires it`, `pass ${missingExample(key, type)}`));
+    }
   }
   for (const [key, v] of Object.entries(value)) {
     const property = at ? `${at}.${key}` : key;
@@ -36,43 +57,51 @@ function checkStruct(scope: IConstruct, struct: string, value: unknown, at: stri
       const fix = nearest && distance(key.toLowerCase(), match!) <= Math.max(2, Math.floor(key.length / 3))
         ? `did you mean '${nearest}'?`
         : `remove it; ${struct} has ${names.map((n) => `'${n}'`).join(', ')}`;
-      throw GantryError.of(scope, property, v, `is not a property of ${struct}`, fix);
+      problems.push(GantryError.of(scope, property, v, `is not a property of ${struct}`, fix));
+      continue;
     }
     const type = known[key];
     if (type === null || v === undefined) continue;
-    if (v === null) throw GantryError.of(scope, property, v, 'is null', 'leave it out (or pass undefined) to use the default');
+    if (v === null) {
+      problems.push(GantryError.of(scope, property, v, 'is null', 'leave it out (or pass undefined) to use the default'));
+      continue;
+    }
     if (type.endsWith('[]')) {
       const element = type.slice(0, -2);
       if (!Array.isArray(v)) {
         const fix = typeof v === 'string' || typeof v === 'number' ? `wrap it in a list: [${literal(v)}]` : `pass a list of ${plural(element)}`;
-        throw GantryError.of(scope, property, v, `is ${kindOf(v)}, not a list of ${plural(element)}`, fix);
+        problems.push(GantryError.of(scope, property, v, `is ${kindOf(v)}, not a list of ${plural(element)}`, fix));
+        continue;
       }
-      v.forEach((e, i) => checkValue(scope, element, e, `${property}[${i}]`));
+      v.forEach((e, i) => checkValue(problems, scope, element, e, `${property}[${i}]`));
     } else if (type.endsWith('{}')) {
       const element = type.slice(0, -2);
       if (!isPlainObject(v)) {
-        throw GantryError.of(scope, property, v, `is ${kindOf(v)}, not a map of ${plural(element)}`, `pass an object such as { key: ${example(element)} }`);
+        problems.push(GantryError.of(scope, property, v, `is ${kindOf(v)}, not a map of ${plural(element)}`, `pass an object such as { key: ${example(element)} }`));
+        continue;
       }
-      Object.entries(v).forEach(([k, e]) => checkValue(scope, element, e, `${property}.${k}`));
+      Object.entries(v).forEach(([k, e]) => checkValue(problems, scope, element, e, `${property}.${k}`));
     } else {
-      checkValue(scope, type, v, property);
+      checkValue(problems, scope, type, v, property);
     }
   }
 }
 
 /** Checks one value against a type without a list or map suffix. */
-function checkValue(scope: IConstruct, type: string, v: unknown, property: string): void {
+function checkValue(problems: Problems, scope: IConstruct, type: string, v: unknown, property: string): void {
   if (type === 'string' || type === 'number' || type === 'boolean') {
     if (typeof v === type) return;
     const fix = type === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? `write it without quotes: ${Number(v)}`
       : type === 'string' && (typeof v === 'number' || typeof v === 'boolean') ? `quote it: '${v}'`
         : type === 'boolean' ? 'use true or false' : `pass ${article(type)}`;
-    throw GantryError.of(scope, property, v, `is ${kindOf(v)}, not ${article(type)}`, fix);
+    problems.push(GantryError.of(scope, property, v, `is ${kindOf(v)}, not ${article(type)}`, fix));
+    return;
   }
   if (type.startsWith('class:')) {
     const name = type.slice('class:'.length);
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && !isPlainObject(v)) return; // an instance: its class checks it
-    throw GantryError.of(scope, property, v, `is ${kindOf(v)}, not ${article(name)} object`, `create one with ${example(type)}`);
+    problems.push(GantryError.of(scope, property, v, `is ${kindOf(v)}, not ${article(name)} object`, `create one with ${example(type)}`));
+    return;
   }
   if (type.startsWith('enum:')) {
     const name = type.slice('enum:'.length);
@@ -85,7 +114,8 @@ function checkValue(scope: IConstruct, type: string, v: unknown, property: strin
     const fix = near !== undefined && distance(String(v).toLowerCase(), near[1].toLowerCase()) <= Math.max(1, Math.floor(near[1].length / 3))
       || near !== undefined && near[0] === v
       ? `did you mean '${near[1]}' (${name}.${near[0]})?` : `use one of ${members.map(([m]) => `${name}.${m}`).join(', ')}`;
-    throw GantryError.of(scope, property, v, `is not ${article(name)} value (${shown})`, fix);
+    problems.push(GantryError.of(scope, property, v, `is not ${article(name)} value (${shown})`, fix));
+    return;
   }
   if (type.startsWith('interface:')) {
     const name = type.slice('interface:'.length);
@@ -93,9 +123,33 @@ function checkValue(scope: IConstruct, type: string, v: unknown, property: strin
       ? INTERFACE_MEMBERS[name].filter((m) => !(m in (v as object))) : undefined;
     if (missing?.length === 0) return;
     const lacks = missing === undefined ? `is ${kindOf(v)}` : `lacks ${missing.slice(0, 3).map((m) => `'${m}'`).join(', ')}${missing.length > 3 ? ', ...' : ''}`;
-    throw GantryError.of(scope, property, v, `is not ${article(name)} (it ${lacks})`, `pass the construct itself${INTERFACE_EXAMPLES[name] ? `, such as ${INTERFACE_EXAMPLES[name]}` : ''}`);
+    problems.push(GantryError.of(scope, property, v, `is not ${article(name)} (it ${lacks})`,
+      `pass the construct itself${INTERFACE_EXAMPLES[name] ? `, such as ${INTERFACE_EXAMPLES[name]}` : ''}`));
+    return;
   }
-  if (isStructLike(v)) checkStruct(scope, type, v, property);
+  if (isStructLike(v)) checkStruct(problems, scope, type, v, property);
+}
+
+// Values to show for required properties that are missing, by name; others get one by type.
+const PROPERTY_EXAMPLES: Record<string, string> = {
+  image: '\'ghcr.io/acme/orders:1.4.2\'',
+  greenImage: '\'ghcr.io/acme/orders:1.5.0\'',
+  namespace: '\'shop\'',
+  repoURL: '\'https://github.com/acme/deploy.git\'',
+  sourceRepos: '[\'https://github.com/acme/deploy.git\']',
+  secretName: '\'orders-db\'',
+  key: '\'password\'',
+  objective: '99.9',
+  maxReplicas: '10',
+  name: '\'orders\'',
+};
+
+function missingExample(key: string, type: string | null | undefined): string {
+  if (PROPERTY_EXAMPLES[key]) return PROPERTY_EXAMPLES[key];
+  if (!type) return 'a value';
+  if (type.endsWith('[]')) return `a list of ${plural(type.slice(0, -2))}`;
+  if (type.endsWith('{}')) return `a map of ${plural(type.slice(0, -2))}`;
+  return ['string', 'number', 'boolean'].includes(type) ? article(type) : example(type);
 }
 
 const INTERFACE_EXAMPLES: Record<string, string> = {
@@ -113,6 +167,11 @@ const CLASS_EXAMPLES: Record<string, string> = {
 };
 
 function example(type: string): string {
+  if (type.startsWith('interface:')) return INTERFACE_EXAMPLES[type.slice('interface:'.length)] ?? `an object that implements ${type.slice('interface:'.length)}`;
+  if (type.startsWith('enum:')) {
+    const name = type.slice('enum:'.length);
+    return `${name}.${Object.keys(ENUM_VALUES[name])[0]}`;
+  }
   if (type.startsWith('class:')) {
     const name = type.slice('class:'.length);
     return CLASS_EXAMPLES[name] ?? `new ${name}(...) or one of ${name}'s static methods`;

@@ -72,6 +72,42 @@ export const STRUCT_KEYS: Record<string, Record<string, string | null>> = {
 };
 
 /**
+ * Struct name → the properties it requires (the others are optional).
+ * @internal
+ */
+export const STRUCT_REQUIRED: Record<string, string[]> = {
+  ArgoAppOfAppsProps: ["repoURL"],
+  ArgoApplicationProps: ["environment","project","repoURL"],
+  ArgoApplicationSetProps: ["environments","project","repoURL"],
+  ArgoHelmSource: ["chartPath","valueFiles"],
+  ArgoProjectProps: ["sourceRepos"],
+  ArgoRolloutProps: ["service","strategy"],
+  AvailabilityObjective: ["objective"],
+  BlueGreenDeploymentProps: ["greenImage","service"],
+  EnvironmentProps: ["cluster","namespace"],
+  ExposeValueOptions: ["apiObject","field","key","type"],
+  ExternalMetricOptions: ["name"],
+  GoMicroserviceProps: ["image"],
+  HelmChartOptions: ["name","outdir","version"],
+  HpaPolicyOptions: ["maxReplicas"],
+  HpaPolicyProps: ["maxReplicas","target"],
+  IngressRule: ["from","ports"],
+  IstioCanaryProps: ["service"],
+  IstioCircuitBreakerProps: ["service"],
+  IstioTrafficRouting: ["canarySubsetName","destinationRuleName","routes","stableSubsetName","virtualServiceName"],
+  LatencyObjective: ["objective","threshold"],
+  ObjectMetricOptions: ["describedApiVersion","describedKind","describedName","name"],
+  PodControllerRef: ["apiVersion","kind","name"],
+  PodsMetricOptions: ["averageValue","name"],
+  PrometheusMonitorProps: ["service"],
+  RatioObjective: ["errorsQuery","name","objective","totalQuery"],
+  ResourceKind: ["group","kind"],
+  SecretKeyReference: ["key","secretName"],
+  TrackOptions: ["primaryTrack"],
+  WorkloadTrack: ["containerPointer","deployment","image","podSelector","track"],
+};
+
+/**
  * Enum name → member name → its value, as a caller from JavaScript writes it.
  * @internal
  */

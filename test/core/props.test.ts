@@ -3,8 +3,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GENERATED, render, structKeys } from '../../scripts/struct-keys';
 import {
-  ArgoApplication, ArgoApplicationSet, ArgoProject, ArgoRollout, GoMicroservice, HpaPolicy, IstioCircuitBreaker,
-  PrometheusMonitor,
+  ArgoAppOfApps, ArgoApplication, ArgoApplicationSet, ArgoProject, ArgoRollout, BlueGreenDeployment, GoMicroservice, HpaPolicy, IstioCanary,
+  IstioCircuitBreaker, PrometheusMonitor, RolloutStrategy,
 } from '../../src';
 import { newEnvironment, REPO } from '../gitops/fleet';
 import { gantryError, newChart, synth } from '../harness';
@@ -133,12 +133,15 @@ describe('enum values and interfaces from JavaScript', () => {
   test.each([
     ['a severity in capitals', (c: Construct) => new PrometheusMonitor(c, 'monitor', js({ service: orders(c), alerts: { cpu: { severity: 'Critical' } } })),
       "PrometheusMonitor 'test/monitor': 'alerts.cpu.severity' (Critical) is not an AlertSeverity value ('critical', 'warning', 'info'); did you mean 'critical' (AlertSeverity.CRITICAL)?"],
-    ['an enum member name where its value belongs', (c: Construct) => new ArgoRollout(c, 'rollout', js({ service: orders(c), scaleDown: 'ON_SUCCESS' })),
+    ['an enum member name where its value belongs', (c: Construct) => new ArgoRollout(c, 'rollout', js({ service: orders(c), strategy: RolloutStrategy.canary(), scaleDown: 'ON_SUCCESS' })),
       "ArgoRollout 'test/rollout': 'scaleDown' (ON_SUCCESS) is not a WorkloadScaleDown value ('progressively', 'onsuccess', 'never'); did you mean 'onsuccess' (WorkloadScaleDown.ON_SUCCESS)?"],
     ['a TLS mode in lower case', (c: Construct) => new IstioCircuitBreaker(c, 'cb', js({ service: orders(c), tls: 'istio_mutual' })),
       "IstioCircuitBreaker 'test/cb': 'tls' (istio_mutual) is not an IstioTlsMode value ('ISTIO_MUTUAL', 'DISABLE'); did you mean 'ISTIO_MUTUAL' (IstioTlsMode.ISTIO_MUTUAL)?"],
-    ['an ApplicationSet generator that does not exist', (c: Construct) => new ArgoApplicationSet(c, 'set', js({ environments: [newEnvironment(c, 'dev')], repoURL: REPO, generator: 'git' })),
-      "ArgoApplicationSet 'test/set': 'generator' (git) is not an ApplicationSetGenerator value ('list', 'clusters'); use one of ApplicationSetGenerator.LIST, ApplicationSetGenerator.CLUSTERS"],
+    ['an ApplicationSet generator that does not exist, with the project left out: both at once',
+      (c: Construct) => new ArgoApplicationSet(c, 'set', js({ environments: [newEnvironment(c, 'dev')], repoURL: REPO, generator: 'git' })),
+      '2 errors in the props of test/set:\n'
+      + "  ArgoApplicationSet 'test/set': 'project' (undefined) is missing; ArgoApplicationSetProps requires it; pass new ArgoProject(...) or one of ArgoProject's static methods\n"
+      + "  ArgoApplicationSet 'test/set': 'generator' (git) is not an ApplicationSetGenerator value ('list', 'clusters'); use one of ApplicationSetGenerator.LIST, ApplicationSetGenerator.CLUSTERS"],
     ['a service given by name', (c: Construct) => new PrometheusMonitor(c, 'monitor', js({ service: 'orders' })),
       "PrometheusMonitor 'test/monitor': 'service' (orders) is not an IMonitorable (it is a string); pass the construct itself, such as a GoMicroservice"],
     ['a service given as a description of one', (c: Construct) => new IstioCircuitBreaker(c, 'cb', js({ service: { name: 'orders', image: IMAGE } })),
@@ -147,5 +150,52 @@ describe('enum values and interfaces from JavaScript', () => {
       "HpaPolicy 'test/hpa': 'target' ({\"amount\":2,\"unit\":{\"label\":\"seconds\",\"inMillis\":1000}}) is not an IScalableWorkload (it lacks 'labels', 'node', 'registerAutoscaler', ...); pass the construct itself, such as a GoMicroservice"],
   ] as [string, (c: Construct) => void, string][])('fails on %s, naming the values or members', (_what, define, message) => {
     expect(gantryError(define).message).toBe(message);
+  });
+});
+
+// A required prop left out from JavaScript used to end in a TypeError ('Cannot read properties of undefined') deep in
+// the construct; now it is named, with an example.
+describe('required props left out from JavaScript', () => {
+  const orders = (c: Construct) => new GoMicroservice(c, 'orders', { image: IMAGE });
+  const project = (c: Construct) => new ArgoProject(c, 'team', { sourceRepos: [REPO] });
+
+  test.each([
+    ['the image of a service', (c: Construct) => new GoMicroservice(c, 'orders', js({})),
+      "GoMicroservice 'test/orders': 'image' (undefined) is missing; GoMicroserviceProps requires it; pass 'ghcr.io/acme/orders:1.4.2'"],
+    ['the namespace of an environment', (c: Construct) => newEnvironment(c, 'dev', js({ namespace: undefined })),
+      "Environment 'test/dev': 'namespace' (undefined) is missing; EnvironmentProps requires it; pass 'shop'"],
+    ['the repositories of a project', (c: Construct) => new ArgoProject(c, 'team', js({})),
+      "ArgoProject 'test/team': 'sourceRepos' (undefined) is missing; ArgoProjectProps requires it; pass ['https://github.com/acme/deploy.git']"],
+    ['the environment of an Application', (c: Construct) => new ArgoApplication(c, 'app', js({ project: project(c), repoURL: REPO })),
+      "ArgoApplication 'test/app': 'environment' (undefined) is missing; ArgoApplicationProps requires it; pass new Environment(...) or one of Environment's static methods"],
+    ['the target of an HpaPolicy', (c: Construct) => new HpaPolicy(c, 'hpa', js({ maxReplicas: 3 })),
+      "HpaPolicy 'test/hpa': 'target' (undefined) is missing; HpaPolicyProps requires it; pass a GoMicroservice"],
+    ['the service of a canary', (c: Construct) => new IstioCanary(c, 'canary', js({})),
+      "IstioCanary 'test/canary': 'service' (undefined) is missing; IstioCanaryProps requires it; pass a GoMicroservice"],
+    ['all props of a PrometheusMonitor', (c: Construct) => new (PrometheusMonitor as any)(c, 'monitor'),
+      "PrometheusMonitor 'test/monitor': 'service' (undefined) is missing; PrometheusMonitorProps requires it; pass a GoMicroservice"],
+    ['the green image of a blue-green pair', (c: Construct) => new BlueGreenDeployment(c, 'bg', js({ service: orders(c) })),
+      "BlueGreenDeployment 'test/bg': 'greenImage' (undefined) is missing; BlueGreenDeploymentProps requires it; pass 'ghcr.io/acme/orders:1.5.0'"],
+    ['the repository of the app-of-apps root', (c: Construct) => new ArgoAppOfApps(c, 'root', js({})),
+      "ArgoAppOfApps 'test/root': 'repoURL' (undefined) is missing; ArgoAppOfAppsProps requires it; pass 'https://github.com/acme/deploy.git'"],
+    ['the key of a secret reference', (c: Construct) => new GoMicroservice(c, 'orders', js({ image: IMAGE, secretEnv: { DB_PASSWORD: { secretName: 'orders-db' } } })),
+      "GoMicroservice 'test/orders': 'secretEnv.DB_PASSWORD.key' (undefined) is missing; SecretKeyReference requires it; pass 'password'"],
+    ['the objective of an availability SLO', (c: Construct) => orders(c).addMonitoring(js({ availability: {} })),
+      "PrometheusMonitor 'test/orders/Monitoring': 'availability.objective' (undefined) is missing; AvailabilityObjective requires it; pass 99.9"],
+  ] as [string, (c: Construct) => void, string][])('fails without %s, naming it', (_what, define, message) => {
+    expect(gantryError(define).message).toBe(message);
+  });
+
+  test('a required prop written with a typo is reported once, as the typo', () => {
+    expect(gantryError((c) => new GoMicroservice(c, 'orders', js({ imgae: IMAGE }))).message)
+      .toBe("GoMicroservice 'test/orders': 'imgae' (ghcr.io/acme/orders:1.4.2) is not a property of GoMicroserviceProps; did you mean 'image'?");
+  });
+
+  test('every problem of one props object is reported at once', () => {
+    expect(gantryError((c) => new GoMicroservice(c, 'orders', js({ image: IMAGE, httpPrt: 8080, replicas: '3', env: { A: 1 } }))).message).toBe(
+      '3 errors in the props of test/orders:\n'
+      + "  GoMicroservice 'test/orders': 'httpPrt' (8080) is not a property of GoMicroserviceProps; did you mean 'httpPort'?\n"
+      + "  GoMicroservice 'test/orders': 'replicas' (3) is a string, not a number; write it without quotes: 3\n"
+      + "  GoMicroservice 'test/orders': 'env.A' (1) is a number, not a string; quote it: '1'");
   });
 });
