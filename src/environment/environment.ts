@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { ArgoCluster } from './argo-cluster';
+import { ArgoCluster, checkCluster } from './argo-cluster';
 import { writesEnvironmentFolders } from './output-folders';
 import { checkServiceOverrides, ServiceOverrides } from './service-overrides';
 import { checkDns1035, checkNamespace } from '../core/checks';
@@ -134,6 +134,7 @@ export class Environment extends Construct {
     this.namespace = props.namespace;
     checkNamespace(this, 'namespace', this.namespace);
     this.cluster = props.cluster;
+    checkCluster(this, 'cluster', this.cluster);
     this.revision = props.revision;
     this.pages = props.alerting?.page ?? true;
     this.alertLabels = { environment: this.name, ...props.alerting?.labels };

@@ -107,6 +107,14 @@ export class ArgoApplicationSet extends Construct {
         'give each environment its own namespace or cluster');
     }
     const byServer = elements.every((e) => e.server !== undefined);
+    if (generator === ApplicationSetGenerator.LIST && !byServer && elements.some((e) => e.server !== undefined)) {
+      // One template serves every element: it names the cluster by `server` or by `name`, not both. Rendered with
+      // missingkey=error, the elements without the key would fail, and their environments would never deploy.
+      const by = (server: boolean) => elements.filter((e) => (e.server !== undefined) === server).map((e) => e.env).join(', ');
+      throw GantryError.of(this, 'environments', elements.map((e) => e.env).join(', '),
+        `mix clusters given by URL (${by(true)}) and by name (${by(false)}), which one ApplicationSet template cannot address`,
+        'give every environment its cluster the same way (ArgoCluster.byServer or ArgoCluster.byName), or use one ApplicationSet for each kind');
+    }
 
     const element = (e: typeof elements[number]) => ({
       env: e.env, namespace: e.namespace, revision: e.revision, path: e.path, ...(byServer ? { server: e.server } : { cluster: e.clusterName }),

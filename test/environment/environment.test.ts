@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Environment } from '../../src';
+import { ArgoCluster, Environment } from '../../src';
 import { defineServices, environments, fleet, IMAGE, newEnvironment, synthApp } from '../gitops/fleet';
 import { gantryError, only } from '../harness';
 import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
@@ -76,6 +76,14 @@ describe('Environment', () => {
     }, "Environment 'test/dev': 'services.order' (order) overrides a service this environment does not define; use the name of one of its services (orders, payments)"],
     ['an environment does not exist', (c: Construct) => { newEnvironment(c, 'dev'); newEnvironment(c, 'prod'); Environment.named(c, 'qa'); },
       "Chart 'test': 'environment' (qa) is not an environment of this app (it has dev, prod); use one of: dev, prod"],
+    ['a cluster URL is a host name without a scheme', (c: Construct) => newEnvironment(c, 'prod', { cluster: ArgoCluster.byServer('prod.k8s.acme.example') }),
+      "Environment 'test/prod': 'cluster' (prod.k8s.acme.example) is not a Kubernetes API server URL (an https URL without credentials, query or fragment); use the URL the cluster is registered under in Argo CD, such as ArgoCluster.byServer('https://10.0.0.1:6443'), or ArgoCluster.byName('prod')"],
+    ['a cluster URL carries a token', (c: Construct) => newEnvironment(c, 'prod', { cluster: ArgoCluster.byServer('https://admin:s3cret@10.0.0.1:6443') }),
+      "Environment 'test/prod': 'cluster' (https://admin:s3cret@10.0.0.1:6443) is not a Kubernetes API server URL (an https URL without credentials, query or fragment); use the URL the cluster is registered under in Argo CD, such as ArgoCluster.byServer('https://10.0.0.1:6443'), or ArgoCluster.byName('prod')"],
+    ['a cluster name is empty', (c: Construct) => newEnvironment(c, 'prod', { cluster: ArgoCluster.byName('') }),
+      "Environment 'test/prod': 'cluster' (\"\") is not a cluster name Argo CD can look up (empty, or with spaces around it); use the name the cluster is registered under in Argo CD (argocd cluster list), such as ArgoCluster.byName('prod')"],
+    ['a cluster name has a trailing space', (c: Construct) => newEnvironment(c, 'prod', { cluster: ArgoCluster.byName('prod ') }),
+      "Environment 'test/prod': 'cluster' (prod ) is not a cluster name Argo CD can look up (empty, or with spaces around it); use the name the cluster is registered under in Argo CD (argocd cluster list), such as ArgoCluster.byName('prod')"],
   ] as [string, (c: Construct) => void, string][])('fails when %s', (_what, define, message) => {
     expect(gantryError(define).message).toBe(message);
   });

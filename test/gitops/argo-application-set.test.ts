@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ApplicationSetGenerator, ArgoApplicationSet, ArgoProject } from '../../src';
+import { ApplicationSetGenerator, ArgoApplicationSet, ArgoCluster, ArgoProject } from '../../src';
 import { gantryError, only } from '../harness';
 import { fleet, newEnvironment, REPO, synthApp } from './fleet';
 import { schemaProblems } from '../support/validators';
@@ -48,6 +48,12 @@ describe('ArgoApplicationSet', () => {
       const project = new ArgoProject(c, 'team', { sourceRepos: [REPO] });
       new ArgoApplicationSet(c, 'set', { environments: [], project, repoURL: REPO });
     }, "ArgoApplicationSet 'test/set': 'environments' ([]) is empty, so no Application is generated; list the environments to deploy"],
+    ['environments mix clusters by URL and by name', (c: Construct) => {
+      const dev = newEnvironment(c, 'dev');
+      const prod = newEnvironment(c, 'prod', { cluster: ArgoCluster.byName('prod-eu') });
+      const project = new ArgoProject(c, 'team', { sourceRepos: [REPO] });
+      new ArgoApplicationSet(c, 'set', { environments: [dev, prod], project, repoURL: REPO });
+    }, "ArgoApplicationSet 'test/set': 'environments' (dev, prod) mix clusters given by URL (dev) and by name (prod), which one ApplicationSet template cannot address; give every environment its cluster the same way (ArgoCluster.byServer or ArgoCluster.byName), or use one ApplicationSet for each kind"],
   ] as [string, (c: Construct) => void, string][])('fails when %s', (_what, define, message) => {
     expect(gantryError(define).message).toBe(message);
   });
