@@ -3,7 +3,8 @@ import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
-import { getAt, scalarHook, valuesRef } from './template-hooks';
+import { appNamespace, capabilityCondition, helmLabelHooks, HELPERS, namespaceHooks, namespaceInText } from './release';
+import { getAt, valuesRef } from './template-hooks';
 import { GantryError } from '../core/errors';
 import { renderJson } from '../core/render';
 import { chartObjects, prepareApp } from '../core/synthesis';
@@ -39,9 +40,10 @@ export interface HelmChartOptions {
   readonly description?: string;
 
   /**
-   * Also write `values-<name>.yaml` for each of these environments, for the same chart. Their namespaces become the
-   * value `namespace`; everything else that differs between them must be something the values express (image,
-   * replicas, autoscaling, resources, ...), or the export fails and says where.
+   * Also write `values-<name>.yaml` for each of these environments, for the same chart. Each is installed into its
+   * environment's namespace (`helm install -n <namespace> -f values-<name>.yaml`); everything else that differs between
+   * them must be something the values express (image, replicas, autoscaling, resources, ...), or the export fails and
+   * says where.
    * @default - no per-environment values files
    */
   readonly environments?: Environment[];
@@ -64,6 +66,13 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0
  *
  * The chart has `Chart.yaml`, `values.yaml`, `values.schema.json` (every key typed, none unknown), `templates/` with
  * one file per service (and one per chart for other objects), `templates/_helpers.tpl` and `templates/NOTES.txt`.
+ *
+ * It behaves like any chart: objects go to the release's namespace (and so do the namespace in PromQL matchers,
+ * ServiceMonitor selectors and cluster DNS names), carry `helm.sh/chart` and `app.kubernetes.io/managed-by: Helm`,
+ * and custom resources (prometheus-operator, Argo Rollouts, Istio) render only where the cluster serves their API.
+ * `<service>.enabled` switches a whole service off; `global.imageRegistry` and `global.imagePullSecrets` apply to
+ * every pod, also when the chart is a subchart of an umbrella chart. `helm template <name> <chart> -n <namespace>` for
+ * the namespace the app was defined for, told the custom APIs (`--api-versions`), renders what `cdk8s synth` writes.
  */
 export class HelmExport {
   /**
@@ -87,7 +96,7 @@ export class HelmExport {
   }
 
   /** Renders the templates and values of the scope, without writing anything. */
-  private render(namespaceValue: boolean): { files: Map<string, string>; values: any; schema: any } {
+  private render(): { files: Map<string, string>; values: any; schema: any } {
     const root = this.scope.node.root;
     const { charts } = prepareApp(root);
     const inScope = charts.filter((c) => this.scope === root || c === this.scope || c.node.scopes.includes(this.scope));
@@ -97,8 +106,9 @@ export class HelmExport {
 
     const objects = new Set(inScope.flatMap((chart) => chartObjects(chart)));
     this.registry = this.registry.forObjects(objects);
+    declareGlobalValues(this.registry, this.scope);
     for (const c of this.scope.node.findAll()) valuesSourceOf(c)?.declare(this.registry);
-    if (namespaceValue) this.declareNamespaceValue(objects);
+    const namespace = appNamespace([...objects]);
 
     const files = new Map<string, string[]>();
     const rendered = new Map<ApiObject, any>();
@@ -109,24 +119,29 @@ export class HelmExport {
         rendered.set(o, JSON.parse(JSON.stringify(json)));
         const file = groupOf(o, chart);
         const template = this.registry.templateOf(o);
-        let text: string;
-        if (template === undefined) {
-          text = escapeTemplates(toYaml(json));
-        } else {
-          const placed: string[] = [];
-          for (const hook of template.hooks) {
-            const token = `__gantry_${tokens++}__`;
-            hook.place(json, token);
-            placed.push(token);
-          }
-          const byToken = new Map(template.hooks.map((h, i) => [placed[i], h]));
-          text = escapeTemplates(toYaml(json)).split('\n').map((line) => {
-            const token = /__gantry_\d+__/.exec(line)?.[0];
-            return token === undefined ? line : byToken.get(token)!.render(line, token);
-          }).join('\n');
-          if (template.condition) text = `{{- if ${template.condition} }}\n---\n${text}{{- end }}\n`;
+        // Chart-wide places first found in the JSON as synthesized: the release namespace and Helm's labels.
+        const hooks = [...template?.hooks ?? [], ...(namespace ? namespaceHooks(json, namespace) : []), ...helmLabelHooks(json)];
+        // A service's switch (`orders.enabled`) holds every object of its template file.
+        const enabled = this.registry.has([file, 'enabled']) ? valuesRef([file, 'enabled']) : undefined;
+        const conditions = [enabled, ...template?.conditions ?? [], capabilityCondition(json)].filter((c): c is string => c !== undefined);
+        const placed: string[] = [];
+        for (const hook of hooks) {
+          const token = `__gantry_${tokens++}__`;
+          hook.place(json, token);
+          placed.push(token);
         }
-        if (!template?.condition) text = `---\n${text}`;
+        const byToken = new Map(hooks.map((h, i) => [placed[i], h]));
+        let text = escapeTemplates(toYaml(json)).split('\n').map((line) => {
+          const token = /__gantry_\d+__/.exec(line)?.[0];
+          return token === undefined ? line : byToken.get(token)!.render(line, token);
+        }).join('\n');
+        if (namespace) text = namespaceInText(text, namespace);
+        if (conditions.length > 0) {
+          const test = conditions.length === 1 ? conditions[0] : `and ${conditions.map((c) => `(${c})`).join(' ')}`;
+          text = `{{- if ${test} }}\n---\n${text}{{- end }}\n`;
+        } else {
+          text = `---\n${text}`;
+        }
         if (!files.has(file)) files.set(file, []);
         files.get(file)!.push(text);
       }
@@ -140,24 +155,11 @@ export class HelmExport {
     };
   }
 
-  /** The value `namespace`, in place of every object's namespace. */
-  private declareNamespaceValue(objects: Set<ApiObject>): void {
-    const namespaces = new Set([...objects].map((o) => o.metadata.namespace).filter((n) => n !== undefined));
-    if (namespaces.size !== 1) {
-      throw GantryError.of(this.scope, 'environments', [...namespaces].join(', ') || 'none',
-        'needs the exported objects to share one namespace, to make it the value \'namespace\'', 'export one Environment');
-    }
-    this.registry.declare(this.scope, { path: ['namespace'], schema: { type: 'string', minLength: 1, description: 'The namespace of every object' }, defaultValue: [...namespaces][0] });
-    for (const o of objects) {
-      if (o.metadata.namespace !== undefined) this.registry.hook(o, scalarHook('/metadata/namespace', `${valuesRef(['namespace'])} | quote`));
-    }
-  }
-
   private write(): void {
     const perEnvironment = this.options.environments ?? [];
-    const { files, values, schema } = this.render(perEnvironment.length > 0);
+    const { files, values, schema } = this.render();
     const environmentValues = perEnvironment.map((env) => {
-      const other = new HelmExport(env, { ...this.options, environments: undefined }).render(true);
+      const other = new HelmExport(env, { ...this.options, environments: undefined }).render();
       for (const [file, text] of files) {
         const theirs = other.files.get(file);
         if (theirs !== text) {
@@ -214,14 +216,6 @@ function refuseForeignDirectory(scope: IConstruct, dir: string): void {
       'give an empty directory, or one an earlier export wrote, such as \'dist/helm/shop\'');
   }
 }
-
-const HELPERS = `{{/*
-An image reference from a map of repository, tag and digest: repo:tag, repo@digest or repo:tag@digest.
-*/}}
-{{- define "gantry.image" -}}
-{{ .repository }}{{ with .tag }}:{{ . }}{{ end }}{{ with .digest }}@{{ . }}{{ end }}
-{{- end -}}
-`;
 
 /**
  * Manifest text with its own `{{` and `}}` (alert annotations use Prometheus's templates, for example) made literal
@@ -281,7 +275,31 @@ function buildSchema(declarations: ValueDeclaration[]): any {
     node.properties[leaf] = d.schema;
     node.required.push(leaf);
   }
+  // Helm gives a subchart the parent's whole `global`, with keys of other charts: it must accept any, and need none.
+  if (root.properties.global) {
+    root.properties.global.additionalProperties = true;
+    root.properties.global.required = [];
+    root.required = root.required.filter((k: string) => k !== 'global');
+  }
   return root;
+}
+
+/** The chart's global values, which a parent chart may set for all its subcharts. */
+function declareGlobalValues(registry: ValueRegistry, scope: IConstruct): void {
+  registry.declare(scope, {
+    path: ['global', 'imageRegistry'],
+    schema: { type: 'string', pattern: '^([a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._/-]+)?)?$', description: 'A registry (mirror) for every image, in place of the one each names' },
+    defaultValue: '',
+  });
+  registry.declare(scope, {
+    path: ['global', 'imagePullSecrets'],
+    schema: {
+      type: 'array',
+      items: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }] },
+      description: 'Secrets of type kubernetes.io/dockerconfigjson every pod pulls its image with: names, or { name } maps',
+    },
+    defaultValue: [],
+  });
 }
 
 function notes(name: string, groups: string[]): string {
@@ -293,7 +311,7 @@ function notes(name: string, groups: string[]): string {
     'is rejected at install time.',
     '',
     'Watch the rollout:',
-    '  kubectl get deployments,pods -l app.kubernetes.io/managed-by=cdk8s-gantry -n {{ .Release.Namespace }}',
+    '  kubectl get deployments -l app.kubernetes.io/managed-by={{ .Release.Service }} -n {{ .Release.Namespace }}',
     '',
   ].join('\n');
 }

@@ -18,10 +18,10 @@ export interface ValueDeclaration {
   readonly defaultFrom?: { apiObject: ApiObject; pointer: string };
 }
 
-/** The templated places of one object, and the condition it is rendered under. */
+/** The templated places of one object, and the conditions it is rendered under (all must hold). */
 export interface ObjectTemplate {
   readonly hooks: TemplateHook[];
-  condition?: string;
+  readonly conditions: string[];
 }
 
 export class ValueRegistry {
@@ -42,9 +42,9 @@ export class ValueRegistry {
     this.template(apiObject).hooks.push(hook);
   }
 
-  /** Renders `apiObject` only when the template `expression` is true. */
+  /** Renders `apiObject` only when the template `expression` is true (and its other conditions). */
   public condition(apiObject: ApiObject, expression: string): void {
-    this.template(apiObject).condition = expression;
+    this.template(apiObject).conditions.push(expression);
   }
 
   public templateOf(apiObject: ApiObject): ObjectTemplate | undefined {
@@ -61,9 +61,14 @@ export class ValueRegistry {
       if (d.decl.defaultFrom === undefined || objects.has(d.decl.defaultFrom.apiObject)) copy.declarations.set(key, d);
     }
     for (const [o, t] of this.templates) {
-      if (objects.has(o)) copy.templates.set(o, { hooks: [...t.hooks], condition: t.condition });
+      if (objects.has(o)) copy.templates.set(o, { hooks: [...t.hooks], conditions: [...t.conditions] });
     }
     return copy;
+  }
+
+  /** Whether the value `path` is declared. */
+  public has(path: string[]): boolean {
+    return this.declarations.has(path.join('.'));
   }
 
   public all(): ValueDeclaration[] {
@@ -73,7 +78,7 @@ export class ValueRegistry {
   private template(apiObject: ApiObject): ObjectTemplate {
     let t = this.templates.get(apiObject);
     if (t === undefined) {
-      t = { hooks: [] };
+      t = { hooks: [], conditions: [] };
       this.templates.set(apiObject, t);
     }
     return t;

@@ -129,3 +129,35 @@ export function appendListHook(pointer: string, expression: string): TemplateHoo
     },
   };
 }
+
+/** The image of a service from its image value (`.Values.orders.image`) and the chart's global values. */
+export function imageExpression(imageRef: string): string {
+  return `include "gantry.image" (dict "image" ${imageRef} "global" $.Values.global) | quote`;
+}
+
+/**
+ * The chart's `global.imagePullSecrets` added to the pod spec at `specPointer`: after the pod's own, or as the list
+ * when the pod has none.
+ */
+export function pullSecretsHook(specPointer: string): TemplateHook {
+  const expression = '$.Values.global.imagePullSecrets';
+  let appended = false;
+  return {
+    place: (json, token) => {
+      const spec = getAt(json, specPointer);
+      if (spec === null || typeof spec !== 'object') throw new Error(`no pod spec at ${specPointer}`);
+      appended = Array.isArray(spec.imagePullSecrets);
+      if (appended) spec.imagePullSecrets.push(token);
+      else spec[token] = 'x';
+    },
+    render: (line) => {
+      if (appended) {
+        const indent = ' '.repeat(leading(line));
+        return [`${indent}{{- with ${expression} }}`, `${indent}{{- include "gantry.pullSecrets" . | trim | nindent ${indent.length} }}`, `${indent}{{- end }}`].join('\n');
+      }
+      const indent = ' '.repeat(keyColumn(line));
+      return [`${indent}{{- with ${expression} }}`, `${indent}imagePullSecrets:`,
+        `${indent}  {{- include "gantry.pullSecrets" . | trim | nindent ${indent.length + 2} }}`, `${indent}{{- end }}`].join('\n');
+    },
+  };
+}

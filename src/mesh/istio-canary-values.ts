@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { parseImage } from '../core/image';
 import { ValueRegistry } from '../helm/registry';
-import { scalarHook } from '../helm/template-hooks';
+import { imageExpression, pullSecretsHook, scalarHook } from '../helm/template-hooks';
 import { ServiceValues } from '../workload/service-values';
 import { WorkloadTrack } from '../workload/tracks';
 import { IGoMicroservice } from '../workload/workload-contract';
@@ -32,5 +32,6 @@ export function declareCanaryValues(registry: ValueRegistry, s: CanaryValuesStat
   v.declare(['canary', 'image', 'tag'], { type: 'string', not: { const: 'latest' }, description: 'Canary image tag' }, image.tag ?? '');
   v.declare(['canary', 'image', 'digest'], { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$', description: 'Canary image digest, or empty' },
     image.digest ?? '');
-  v.hook(s.canary.deployment, scalarHook(`${s.canary.containerPointer}/image`, `include "gantry.image" ${v.ref('canary', 'image')} | quote`));
+  v.hook(s.canary.deployment, scalarHook(`${s.canary.containerPointer}/image`, imageExpression(v.ref('canary', 'image'))));
+  v.hook(s.canary.deployment, pullSecretsHook('/spec/template/spec'));
 }

@@ -6,7 +6,7 @@ import { HpaPolicy } from '../autoscaling/hpa-policy';
 import { ImageReference } from '../core/image';
 import { RecommendedLabels as L } from '../core/labels';
 import {
-  appendListHook, blockHook, mergeMapHook, optionalMapFieldHook, scalarHook, structuredHook,
+  appendListHook, blockHook, imageExpression, mergeMapHook, optionalMapFieldHook, pullSecretsHook, scalarHook, structuredHook,
 } from '../helm/template-hooks';
 
 // The Helm values of one GoMicroservice, in the order values.yaml lists them, and where they go in its objects. The
@@ -37,16 +37,21 @@ export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): voi
   const container = s.podTemplate.containerPointer;
   const pod = PodTemplate.POINTER;
 
+  // First in values.yaml: the switch for the whole service (an umbrella chart turns services of a subchart off). The
+  // export puts every object of the service's template under it, monitoring and release objects included.
+  v.declare(['enabled'], { type: 'boolean', description: 'Deploy this service; false leaves out every object of it' }, true);
+
   v.declare(['image', 'repository'], { type: 'string', minLength: 1, description: 'Image repository, without tag or digest' }, s.image.repository);
   v.declare(['image', 'tag'], { type: 'string', not: { const: 'latest' }, description: 'Image tag; empty when the digest pins the image' }, s.image.tag ?? '');
   v.declare(['image', 'digest'], { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$', description: 'Image digest (sha256:...), or empty' }, s.image.digest ?? '');
-  v.hook(d, scalarHook(`${container}/image`, `include "gantry.image" ${v.ref('image')} | quote`));
+  v.hook(d, scalarHook(`${container}/image`, imageExpression(v.ref('image'))));
+  v.hook(d, pullSecretsHook(`${pod}/spec`));
 
   if (s.version !== undefined) {
     // Its own value, so that a new image tag changes only the image, and environments can say which version they run.
     v.declare(['version'], { type: 'string', maxLength: 63, description: 'The app.kubernetes.io/version label' }, s.version);
     const label = `/metadata/labels/${L.VERSION.replace('/', '~1')}`;
-    for (const o of s.objects) v.hook(o, scalarHook(label, `${v.ref('version')} | quote`));
+    for (const o of [...s.objects, ...s.monitoring]) v.hook(o, scalarHook(label, `${v.ref('version')} | quote`));
     v.hook(d, scalarHook(`${pod}${label}`, `${v.ref('version')} | quote`));
   }
 

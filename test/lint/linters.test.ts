@@ -15,7 +15,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { shopArgoCd, shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
 import { GantryApp, HelmExport } from '../../src';
-import { helmTemplate } from '../support/helm';
+import { CUSTOM_APIS, helmTemplate } from '../support/helm';
 import {
   formatFinding, KUBE_LINTER_CONFIG, kubeLinter, kubeLinterChecks, kubeLinterUnavailable, kubeScore, KubeScoreAccept,
   KubeScoreResult, kubeScoreTests, LintFinding, loadKubeScoreConfig,
@@ -39,8 +39,8 @@ function synthShop(): Map<string, any[]> {
       sets.set(env.name, fs.readdirSync(path.join(outdir, env.name)).sort().flatMap((f) => read(path.join(env.name, f))));
     }
     sets.set('argocd', ['argocd.k8s.yaml', 'argocd-root.k8s.yaml'].flatMap(read));
-    // As `helm template shop dist/helm/shop -n shop` renders it, with the chart's default values.
-    const rendered = helmTemplate(chartDir, { releaseName: 'shop', namespace: 'shop' });
+    // As `helm template shop dist/helm/shop -n shop` renders it for a cluster with the operators, with default values.
+    const rendered = helmTemplate(chartDir, { releaseName: 'shop', namespace: 'shop', apiVersions: CUSTOM_APIS });
     if (!rendered.ok) throw new Error(`helm template failed:\n${rendered.stderr}`);
     sets.set('helm prod', rendered.objects);
     return sets;

@@ -22,7 +22,19 @@ export interface HelmTemplateOptions {
   /** `--set-string key=value`: the value stays a string even if it looks like a number or a boolean. */
   readonly setString?: Record<string, string>;
   readonly valuesFiles?: string[];
+  /** `--api-versions`: API versions (`group/version/Kind`) the simulated cluster serves besides Kubernetes's own. */
+  readonly apiVersions?: string[];
 }
+
+/**
+ * The custom resources Gantry writes, as a cluster with prometheus-operator, Argo Rollouts and Istio serves them: the
+ * chart renders those objects only where the cluster has their API (`--api-versions`; Argo CD passes the cluster's).
+ */
+export const CUSTOM_APIS = [
+  'monitoring.coreos.com/v1/ServiceMonitor', 'monitoring.coreos.com/v1/PodMonitor', 'monitoring.coreos.com/v1/PrometheusRule',
+  'argoproj.io/v1alpha1/Rollout', 'argoproj.io/v1alpha1/AnalysisTemplate',
+  'networking.istio.io/v1beta1/VirtualService', 'networking.istio.io/v1beta1/DestinationRule',
+];
 
 /** The helm binary; throws if it has not been installed. */
 export function helmPath(): string {
@@ -55,6 +67,9 @@ export function helmTemplate(
   }
   for (const file of options.valuesFiles ?? []) {
     args.push('--values', file);
+  }
+  for (const apiVersion of options.apiVersions ?? []) {
+    args.push('--api-versions', apiVersion);
   }
   const result = helm(args);
   if (result.status !== 0) {

@@ -1,0 +1,140 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { shopEnvironments } from '../../examples/shop/environments';
+import { buildShop } from '../../examples/shop/shop';
+import { GantryApp, HelmExport } from '../../src';
+import { CUSTOM_APIS, helmLint, helmTemplate, HelmTemplateOptions } from '../support/helm';
+import { schemaProblems } from '../support/validators';
+
+// The exported chart as Helm users use it: installed into a namespace of their choosing, inside an umbrella chart with
+// global values, with services switched off, on clusters with and without the operators its custom resources need.
+
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-helm-release-'));
+afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
+
+const keyOf = (o: any) => `${o.kind}/${o.metadata.name}`;
+
+// The example shop's prod environment (namespace shop), synthesized and exported, as the quick start does.
+const outdir = path.join(TMP, 'dist');
+const app = new GantryApp({ outdir });
+const environments = shopEnvironments(app);
+for (const env of environments) buildShop(env);
+app.synth();
+const prodDir = path.join(outdir, 'prod');
+const synthesized: any[] = fs.readdirSync(prodDir).sort()
+  .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(prodDir, f), 'utf8')).map((d) => d.toJSON()));
+const chartDir = path.join(TMP, 'shop');
+HelmExport.writeChart(environments.find((e) => e.name === 'prod')!, { name: 'shop', version: '0.1.0', outdir: chartDir });
+
+function render(dir: string, options: HelmTemplateOptions): any[] {
+  const result = helmTemplate(dir, { apiVersions: CUSTOM_APIS, ...options });
+  if (!result.ok) throw new Error(result.stderr);
+  expect(result.objects.flatMap((o) => schemaProblems(o))).toEqual([]);
+  return result.objects;
+}
+
+describe('a release in another namespace', () => {
+  const rendered = render(chartDir, { namespace: 'checkout' });
+  const text = JSON.stringify(rendered);
+
+  test('puts every object in the release namespace', () => {
+    expect(synthesized.every((o) => o.metadata.namespace === 'shop')).toBe(true);
+    expect(rendered.map(keyOf).sort()).toEqual(synthesized.map(keyOf).sort());
+    expect(rendered.filter((o) => o.metadata.namespace !== 'checkout').map(keyOf)).toEqual([]);
+  });
+
+  test('points the ServiceMonitors, alerts, dashboards and service addresses at it, so alerts still fire', () => {
+    const monitor = rendered.find((o) => o.kind === 'ServiceMonitor' && o.metadata.name === 'orders');
+    expect(monitor.spec.namespaceSelector.matchNames).toEqual(['checkout']);
+    const rules = rendered.find((o) => o.kind === 'PrometheusRule' && o.metadata.name === 'orders');
+    const exprs: string[] = rules.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.expr ?? ''));
+    expect(exprs.filter((e) => e.includes('namespace=')).length).toBeGreaterThan(10);
+    expect(exprs.filter((e) => e.includes('namespace=') && !e.includes('namespace="checkout"'))).toEqual([]);
+    // Cluster DNS names (Istio hosts, addresses in config) follow too.
+    const dnsNames = (objects: any[], ns: string) => JSON.stringify(objects).match(new RegExp(`[a-z-]+\\.${ns}\\.svc`, 'g')) ?? [];
+    expect(dnsNames(synthesized, 'shop').length).toBeGreaterThan(0);
+    expect(dnsNames(rendered, 'checkout')).toEqual(dnsNames(synthesized, 'shop').map((n) => n.replace('.shop.', '.checkout.')));
+    // Nothing anywhere still names the namespace the app was defined for, as a namespace.
+    expect(text).not.toMatch(/namespace=\\?"shop\\?"|\.shop\.svc|"namespace":"shop"/);
+  });
+
+  test('in the namespace the app was defined for, equals cdk8s synth object for object, Helm\'s labels aside', () => {
+    const own = render(chartDir, { namespace: 'shop' });
+    for (const o of own) {
+      expect(o.metadata.labels['helm.sh/chart']).toBe('shop-0.1.0');
+      expect(o.metadata.labels['app.kubernetes.io/managed-by']).toBe('Helm');
+      delete o.metadata.labels['helm.sh/chart'];
+      o.metadata.labels['app.kubernetes.io/managed-by'] = 'cdk8s-gantry';
+    }
+    expect(new Map(own.map((o) => [keyOf(o), o]))).toEqual(new Map(synthesized.map((o) => [keyOf(o), o])));
+  });
+
+  test('keeps Helm\'s labels off pods and selectors, which an upgrade to a new chart version must not change', () => {
+    const deployments = rendered.filter((o) => o.kind === 'Deployment');
+    expect(deployments.length).toBeGreaterThan(0);
+    for (const d of deployments) {
+      expect(d.spec.template.metadata.labels['helm.sh/chart']).toBeUndefined();
+      expect(d.spec.selector.matchLabels['helm.sh/chart']).toBeUndefined();
+    }
+  });
+});
+
+describe('switches and clusters', () => {
+  test('<service>.enabled=false leaves out every object of that service, monitoring included, and nothing else', () => {
+    const rendered = render(chartDir, { namespace: 'shop', set: { 'payments.enabled': 'false' } });
+    const payments = (o: any) => o.metadata.labels?.['app.kubernetes.io/name'] === 'payments' || o.metadata.name.startsWith('payments');
+    expect(synthesized.filter(payments).length).toBeGreaterThan(5);
+    expect(rendered.filter(payments).map(keyOf)).toEqual([]);
+    expect(rendered.map(keyOf).sort()).toEqual(synthesized.filter((o) => !payments(o)).map(keyOf).sort());
+  });
+
+  test('on a cluster without prometheus-operator, Argo Rollouts or Istio, their objects are left out and the rest installs', () => {
+    const result = helmTemplate(chartDir, { namespace: 'shop' });
+    expect(result.ok).toBe(true);
+    const custom = (o: any) => /(coreos\.com|argoproj\.io|istio\.io)\//.test(o.apiVersion);
+    expect(synthesized.filter(custom).length).toBeGreaterThan(3);
+    expect(result.objects.filter(custom)).toEqual([]);
+    expect(result.objects.map(keyOf).sort()).toEqual(synthesized.filter((o) => !custom(o)).map(keyOf).sort());
+  });
+});
+
+describe('inside an umbrella chart', () => {
+  // A parent chart with the export as its dependency, as `helm dependency build` would lay it out.
+  const parent = path.join(TMP, 'platform');
+  fs.mkdirSync(path.join(parent, 'charts'), { recursive: true });
+  fs.cpSync(chartDir, path.join(parent, 'charts', 'shop'), { recursive: true });
+  fs.writeFileSync(path.join(parent, 'Chart.yaml'), [
+    'apiVersion: v2', 'name: platform', 'version: 1.0.0',
+    'dependencies:', '  - name: shop', '    version: 0.1.0', '    repository: file://charts/shop', '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(parent, 'values.yaml'), [
+    'global:', '  imageRegistry: registry.internal:5000', '  imagePullSecrets: [regcred, { name: mirror-cred }]', '  team: payments-platform',
+    'shop:', '  orders:', '    replicas: 5', '',
+  ].join('\n'));
+
+  test('accepts global values (its own and other charts\'), mirrors every image and adds the pull secrets', () => {
+    expect(helmLint(parent).ok).toBe(true);
+    const rendered = render(parent, { namespace: 'shop' });
+    // Rollouts take their pods from the Deployments (workloadRef).
+    const pods = rendered.filter((o) => o.kind === 'Deployment').map((o) => o.spec.template.spec);
+    expect(pods.length).toBeGreaterThan(2);
+    for (const pod of pods) {
+      expect(pod.containers[0].image).toMatch(/^registry\.internal:5000\/acme-shop\//);
+      expect(pod.imagePullSecrets).toEqual([{ name: 'regcred' }, { name: 'mirror-cred' }]);
+    }
+  });
+
+  test('switches a service of the subchart off from the parent', () => {
+    const rendered = render(parent, { namespace: 'shop', set: { 'shop.inventory.enabled': 'false' } });
+    expect(rendered.filter((o) => o.metadata.name.startsWith('inventory'))).toEqual([]);
+    expect(rendered.filter((o) => o.metadata.name.startsWith('orders')).length).toBeGreaterThan(3);
+  });
+
+  test('a registry that is not one is refused by the schema, naming the value', () => {
+    const result = helmTemplate(parent, { namespace: 'shop', set: { 'global.imageRegistry': 'https://registry.internal' } });
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toMatch(/imageRegistry/);
+  });
+});
