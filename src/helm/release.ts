@@ -77,9 +77,13 @@ export function capabilityCondition(json: any): string | undefined {
 export const HELPERS = `{{/*
 An image reference from the service's image value and the chart's global values: repo:tag, repo@digest or
 repo:tag@digest. With global.imageRegistry set, that registry replaces the one in the repository (or is put in front
-of a repository that names none, such as library/nginx).
+of a repository that names none, such as library/nginx). A tag changed while the digest the chart was made with
+stays is an error: the digest would win, and the old image would keep running.
 */}}
 {{- define "gantry.image" -}}
+{{- if and .pinnedDigest (eq .image.digest .pinnedDigest) (ne .image.tag .pinnedTag) -}}
+{{- fail (printf "%s.tag is %q, but %s.digest still pins the image the chart was made with (%s), and a digest wins over a tag: set %s.digest to '' (or to the new image's digest)" .key .image.tag .key .pinnedDigest .key) -}}
+{{- end -}}
 {{- $repository := .image.repository -}}
 {{- with .global.imageRegistry -}}
 {{- $parts := splitList "/" $repository -}}
@@ -99,6 +103,14 @@ Image pull secrets as a list of { name }, from names or { name } maps (both form
 {{- range . }}
 - name: {{ if kindIs "string" . }}{{ . }}{{ else }}{{ .name }}{{ end }}
 {{- end }}
+{{- end -}}
+
+{{/*
+The names of a list of { name, ... }, one a line: the chart's entries that extraEnv replaces.
+*/}}
+{{- define "gantry.names" -}}
+{{- range . }}{{ .name }}
+{{ end }}
 {{- end -}}
 
 {{/*

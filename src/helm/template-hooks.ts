@@ -130,9 +130,14 @@ export function appendListHook(pointer: string, expression: string): TemplateHoo
   };
 }
 
-/** The image of a service from its image value (`.Values.orders.image`) and the chart's global values. */
-export function imageExpression(imageRef: string): string {
-  return `include "gantry.image" (dict "image" ${imageRef} "global" $.Values.global) | quote`;
+/**
+ * The image of a service from its image value (`.Values.orders.image`, named `key` in messages) and the chart's
+ * global values. `pinned` is the digest the chart was made with, if any: a new tag with that digest left in place is
+ * an error (the digest would win, and the old image would run).
+ */
+export function imageExpression(imageRef: string, key: string, pinned?: { tag: string; digest: string }): string {
+  const pin = pinned?.digest ? ` "key" ${JSON.stringify(key)} "pinnedTag" ${JSON.stringify(pinned.tag)} "pinnedDigest" ${JSON.stringify(pinned.digest)}` : '';
+  return `include "gantry.image" (dict "image" ${imageRef} "global" $.Values.global${pin}) | quote`;
 }
 
 /**
@@ -158,6 +163,26 @@ export function pullSecretsHook(specPointer: string): TemplateHook {
       const indent = ' '.repeat(keyColumn(line));
       return [`${indent}{{- with ${expression} }}`, `${indent}imagePullSecrets:`,
         `${indent}  {{- include "gantry.pullSecrets" . | trim | nindent ${indent.length + 2} }}`, `${indent}{{- end }}`].join('\n');
+    },
+  };
+}
+
+/**
+ * The item of the list at `listPointer` that `match` finds, rendered only while `condition` holds: two marker items
+ * around it become `{{- if ... }}` and `{{- end }}`. Nothing happens when no item matches.
+ */
+export function listItemConditionHook(listPointer: string, match: (item: any) => boolean, condition: string): TemplateHook {
+  return {
+    place: (json, token) => {
+      const list = getAt(json, listPointer);
+      const index = Array.isArray(list) ? list.findIndex(match) : -1;
+      if (index < 0) return;
+      list.splice(index + 1, 0, `${token}end`);
+      list.splice(index, 0, `${token}if`);
+    },
+    render: (line, token) => {
+      const indent = ' '.repeat(leading(line));
+      return line.includes(`${token}if`) ? `${indent}{{- if ${condition} }}` : `${indent}{{- end }}`;
     },
   };
 }

@@ -32,6 +32,6 @@ export function declareCanaryValues(registry: ValueRegistry, s: CanaryValuesStat
   v.declare(['canary', 'image', 'tag'], { type: 'string', not: { const: 'latest' }, description: 'Canary image tag' }, image.tag ?? '');
   v.declare(['canary', 'image', 'digest'], { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$', description: 'Canary image digest, or empty' },
     image.digest ?? '');
-  v.hook(s.canary.deployment, scalarHook(`${s.canary.containerPointer}/image`, imageExpression(v.ref('canary', 'image'))));
+  v.hook(s.canary.deployment, scalarHook(`${s.canary.containerPointer}/image`, imageExpression(v.ref('canary', 'image'), `${v.group}.canary.image`, { tag: image.tag ?? '', digest: image.digest ?? '' })));
   v.hook(s.canary.deployment, pullSecretsHook('/spec/template/spec'));
 }

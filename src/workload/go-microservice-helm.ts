@@ -6,7 +6,8 @@ import { HpaPolicy } from '../autoscaling/hpa-policy';
 import { ImageReference } from '../core/image';
 import { RecommendedLabels as L } from '../core/labels';
 import {
-  appendListHook, blockHook, imageExpression, mergeMapHook, optionalMapFieldHook, pullSecretsHook, scalarHook, structuredHook,
+  appendListHook, blockHook, imageExpression, listItemConditionHook, mergeMapHook, optionalMapFieldHook, pullSecretsHook, scalarHook,
+  structuredHook,
 } from '../helm/template-hooks';
 
 // The Helm values of one GoMicroservice, in the order values.yaml lists them, and where they go in its objects. The
@@ -29,7 +30,21 @@ export interface ServiceHelmState {
   readonly monitoring: ApiObject[];
 }
 
-const QUANTITY = { type: ['string', 'number'] };
+// Quantities as Kubernetes reads them, without a sign: a CPU count or millicores, bytes with an SI or binary suffix.
+// `abc`, `512MB` or `-1` fail `helm install` here, not at the API server halfway through a release.
+const CPU = {
+  anyOf: [{ type: 'string', pattern: '^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?|\\.[0-9]{1,3})$' }, { type: 'number', minimum: 0 }],
+  description: 'CPU: cores (\'2\', 0.5) or millicores (\'250m\')',
+};
+const BYTES = {
+  anyOf: [{ type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$' }, { type: 'integer', minimum: 0 }],
+  description: 'Bytes, with a binary (\'512Mi\', \'2Gi\') or SI (\'500M\') suffix; \'MB\' is not one',
+};
+const QUANTITY = {
+  anyOf: [{ type: 'string', pattern: '^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$' }, { type: 'number', minimum: 0 }],
+  description: 'A Kubernetes quantity, not negative',
+};
+const RESOURCE_LIST = { type: 'object', properties: { 'cpu': CPU, 'memory': BYTES, 'ephemeral-storage': BYTES }, additionalProperties: QUANTITY };
 const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } };
 
 export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): void {
@@ -44,7 +59,7 @@ export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): voi
   v.declare(['image', 'repository'], { type: 'string', minLength: 1, description: 'Image repository, without tag or digest' }, s.image.repository);
   v.declare(['image', 'tag'], { type: 'string', not: { const: 'latest' }, description: 'Image tag; empty when the digest pins the image' }, s.image.tag ?? '');
   v.declare(['image', 'digest'], { type: 'string', pattern: '^(sha256:[a-f0-9]{64})?$', description: 'Image digest (sha256:...), or empty' }, s.image.digest ?? '');
-  v.hook(d, scalarHook(`${container}/image`, imageExpression(v.ref('image'))));
+  v.hook(d, scalarHook(`${container}/image`, imageExpression(v.ref('image'), `${v.group}.image`, { tag: s.image.tag ?? '', digest: s.image.digest ?? '' })));
   v.hook(d, pullSecretsHook(`${pod}/spec`));
 
   if (s.version !== undefined) {
@@ -64,8 +79,8 @@ export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): voi
     type: 'object',
     additionalProperties: false,
     properties: {
-      requests: { type: 'object', additionalProperties: QUANTITY },
-      limits: { type: 'object', additionalProperties: QUANTITY },
+      requests: RESOURCE_LIST,
+      limits: RESOURCE_LIST,
     },
     description: 'Container requests and limits; GOMAXPROCS and GOMEMLIMIT follow the limits',
   }, undefined, { apiObject: d, pointer: `${container}/resources` });
@@ -79,8 +94,15 @@ export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): voi
       additionalProperties: false,
       properties: { name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, value: { type: 'string' }, valueFrom: { type: 'object' } },
     },
-    description: 'Environment variables added after those the chart defines',
+    description: 'Environment variables added after those the chart defines; one of the same name replaces the chart\'s',
   }, []);
+  // An extraEnv entry replaces the chart's entry of the same name: two entries of one name are refused by server-side
+  // apply, and with client-side apply the last silently wins.
+  const index = Number(container.split('/').pop());
+  for (const name of (s.podTemplate.spec.spec?.containers ?? [])[index]?.env?.map((e) => e.name) ?? []) {
+    v.hook(d, listItemConditionHook(`${container}/env`, (e) => e?.name === name,
+      `not (has ${JSON.stringify(name)} (include "gantry.names" ${v.ref('extraEnv')} | splitList "\\n"))`));
+  }
   v.hook(d, appendListHook(`${container}/env`, v.ref('extraEnv')));
 
   v.declare(['podAnnotations'], { ...STRING_MAP, description: 'Annotations added to the pods' }, {});

@@ -391,7 +391,7 @@ describe('HelmExport: one chart, a values file per environment', () => {
       error = e;
     }
     expect(GantryErrors.isGantryError(error)).toBe(true);
-    expect(error.message).toBe("Environment 'odd': 'environments' (odd) differs from the exported chart in templates/payments.yaml line 86: "
+    expect(error.message).toBe("Environment 'odd': 'environments' (odd) differs from the exported chart in templates/payments.yaml line 96: "
       + 'the chart has "{{- with .Values.payments.extraEnv }}" where odd has "- name: DEBUG", and no value expresses that; '
       + 'keep environment differences to image, replicas, autoscaling and resources, or export that environment as a chart of its own');
   });

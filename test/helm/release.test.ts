@@ -138,3 +138,52 @@ describe('inside an umbrella chart', () => {
     expect(result.stderr).toMatch(/imageRegistry/);
   });
 });
+
+describe('values Helm users get wrong, refused by the schema naming the value', () => {
+  test.each([
+    ['a CPU limit that is not a quantity', 'orders.resources.limits.cpu', 'abc', /orders\.resources\.limits\.cpu: Does not match pattern/],
+    ['a memory limit in MB, which Kubernetes does not know', 'orders.resources.limits.memory', '512MB', /orders\.resources\.limits\.memory: Does not match pattern/],
+    ['a negative CPU request', 'orders.resources.requests.cpu', '-1', /orders\.resources\.requests\.cpu: Must be greater than or equal to 0/],
+    ['a replica count that is not a number', 'payments.replicas', 'three', /payments\.replicas: Invalid type\. Expected: integer, given: string/],
+    ['latest as a tag', 'orders.image.tag', 'latest', /orders\.image\.tag: Must not validate the schema \(not\)/],
+    ['an unknown key under a service', 'orders.replicaCont', '3', /orders: Additional property replicaCont is not allowed/],
+  ])('%s', (_what, key, value, message) => {
+    const result = helmTemplate(chartDir, { namespace: 'shop', set: { [key]: value } });
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toMatch(message);
+  });
+
+  test('quantities Kubernetes reads pass', () => {
+    const rendered = render(chartDir, { namespace: 'shop', set: { 'orders.resources.limits.cpu': '1500m', 'orders.resources.limits.memory': '1Gi' } });
+    const orders = rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === 'orders');
+    expect(orders.spec.template.spec.containers[0].resources.limits).toMatchObject({ cpu: '1500m', memory: '1Gi' });
+  });
+});
+
+describe('values that behave as users expect', () => {
+  const container = (objects: any[], name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name).spec.template.spec.containers[0];
+
+  test('an extraEnv entry with a name the chart sets replaces it, so the list never holds a name twice', () => {
+    const before = container(synthesized, 'orders').env;
+    expect(before.find((e: any) => e.name === 'LOG_LEVEL')).toEqual({ name: 'LOG_LEVEL', value: 'info' });
+    const after = container(render(chartDir, { namespace: 'shop', set: { 'orders.extraEnv[0].name': 'LOG_LEVEL', 'orders.extraEnv[0].value': 'debug' } }), 'orders').env;
+    expect(after.filter((e: any) => e.name === 'LOG_LEVEL')).toEqual([{ name: 'LOG_LEVEL', value: 'debug' }]);
+    expect(after.map((e: any) => e.name).sort()).toEqual(before.map((e: any) => e.name).sort());
+  });
+
+  test('a new tag on a service pinned by digest is an error saying to clear the digest, and works once it is cleared', () => {
+    expect(container(synthesized, 'inventory').image).toMatch(/^ghcr\.io\/acme-shop\/inventory@sha256:/);
+    const refused = helmTemplate(chartDir, { namespace: 'shop', apiVersions: CUSTOM_APIS, set: { 'inventory.image.tag': '2.4.0' } });
+    expect(refused.ok).toBe(false);
+    expect(refused.stderr).toMatch(/inventory\.image\.tag is "2\.4\.0", but inventory\.image\.digest still pins the image the chart was made with \(sha256:[0-9a-f]{64}\), and a digest wins over a tag: set inventory\.image\.digest to ''/);
+    const rendered = render(chartDir, { namespace: 'shop', set: { 'inventory.image.tag': '2.4.0', 'inventory.image.digest': '' } });
+    expect(container(rendered, 'inventory').image).toBe('ghcr.io/acme-shop/inventory:2.4.0');
+  });
+
+  test('appVersion names the services\' versions', () => {
+    const chartYaml = parseAllDocuments(fs.readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8'))[0].toJSON();
+    const versions = synthesized.filter((o) => o.kind === 'Deployment' && !o.metadata.name.includes('-'))
+      .map((o) => `${o.metadata.name}@${o.metadata.labels['app.kubernetes.io/version']}`);
+    expect(chartYaml.appVersion.split(' ').sort()).toEqual(versions.sort());
+  });
+});
