@@ -137,12 +137,19 @@ export class HelmExport {
           return token === undefined ? line : byToken.get(token)!.render(line, token);
         }).join('\n');
         if (namespace) text = namespaceInText(text, namespace);
+        let defines = '';
+        for (const { field, name } of template?.defines ?? []) {
+          const moved = moveToDefine(text, field, name);
+          text = moved.text;
+          defines += moved.define;
+        }
         if (conditions.length > 0) {
           const test = conditions.length === 1 ? conditions[0] : `and ${conditions.map((c) => `(${c})`).join(' ')}`;
           text = `{{- if ${test} }}\n---\n${text}{{- end }}\n`;
         } else {
           text = `---\n${text}`;
         }
+        text = defines + text;
         if (!files.has(file)) files.set(file, []);
         files.get(file)!.push(text);
       }
@@ -219,6 +226,26 @@ function refuseForeignDirectory(scope: IConstruct, dir: string): void {
     throw GantryError.of(scope, 'outdir', dir, 'holds files that are not a chart Gantry exported, and the export would delete them',
       'give an empty directory, or one an earlier export wrote, such as \'dist/helm/shop\'');
   }
+}
+
+/**
+ * Moves the block of the top-level `field` of an object's YAML into the named template `name`, exactly as written
+ * (its text, one level less indented), and includes it in its place: `data:` then `{{- include "name" $ | nindent 2 }}`.
+ */
+function moveToDefine(text: string, field: string, name: string): { text: string; define: string } {
+  const lines = text.split('\n');
+  const start = lines.indexOf(`${field}:`);
+  if (start < 0) return { text, define: '' };
+  let end = start + 1;
+  while (end < lines.length && (lines[end].startsWith('  ') || lines[end] === '')) end++;
+  // A trailing empty line belongs to the document, not the block.
+  while (end > start + 1 && lines[end - 1] === '') end--;
+  const block = lines.slice(start + 1, end).map((l) => l.slice(2)).join('\n') + '\n';
+  const include = `  {{- include ${JSON.stringify(name)} $ | nindent 2 }}`;
+  return {
+    text: [...lines.slice(0, start + 1), include, ...lines.slice(end)].join('\n'),
+    define: `{{- define ${JSON.stringify(name)} }}${block}{{ end }}\n`,
+  };
 }
 
 /**

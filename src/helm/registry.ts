@@ -22,6 +22,8 @@ export interface ValueDeclaration {
 export interface ObjectTemplate {
   readonly hooks: TemplateHook[];
   readonly conditions: string[];
+  /** Top-level fields whose block becomes a named template (`define`), which the object includes. */
+  readonly defines: { readonly field: string; readonly name: string }[];
 }
 
 export class ValueRegistry {
@@ -47,6 +49,14 @@ export class ValueRegistry {
     this.template(apiObject).conditions.push(expression);
   }
 
+  /**
+   * Writes the top-level `field` of `apiObject` as the named template `name`, which the object includes: other objects
+   * can then include it too (a checksum of a ConfigMap's data, for example).
+   */
+  public define(apiObject: ApiObject, field: string, name: string): void {
+    this.template(apiObject).defines.push({ field, name });
+  }
+
   public templateOf(apiObject: ApiObject): ObjectTemplate | undefined {
     return this.templates.get(apiObject);
   }
@@ -61,7 +71,7 @@ export class ValueRegistry {
       if (d.decl.defaultFrom === undefined || objects.has(d.decl.defaultFrom.apiObject)) copy.declarations.set(key, d);
     }
     for (const [o, t] of this.templates) {
-      if (objects.has(o)) copy.templates.set(o, { hooks: [...t.hooks], conditions: [...t.conditions] });
+      if (objects.has(o)) copy.templates.set(o, { hooks: [...t.hooks], conditions: [...t.conditions], defines: [...t.defines] });
     }
     return copy;
   }
@@ -78,7 +88,7 @@ export class ValueRegistry {
   private template(apiObject: ApiObject): ObjectTemplate {
     let t = this.templates.get(apiObject);
     if (t === undefined) {
-      t = { hooks: [], conditions: [] };
+      t = { hooks: [], conditions: [], defines: [] };
       this.templates.set(apiObject, t);
     }
     return t;

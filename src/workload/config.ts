@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
 import { GantryError } from '../core/errors';
+import { toYaml } from '../core/yaml';
 
 // The config files of a GoMicroservice: a ConfigMap mounted read-only, and a checksum on the pod template that rolls
 // the pods when a file changes.
@@ -32,7 +33,8 @@ export function configFiles(scope: IConstruct, config: { [file: string]: string 
     throw GantryError.of(scope, 'config', `${bytes} bytes`, `is larger than the ${MAX_CONFIG_MAP_BYTES} bytes (1 MiB) Kubernetes allows in a ConfigMap (the largest file is ${largest})`,
       'move large files into the image, or into a volume the service downloads them to');
   }
-  return { data, checksum: createHash('sha256').update(JSON.stringify(data)).digest('hex') };
+  // Of the data as written (YAML), so that a Helm export's template computes the same sum from what it renders.
+  return { data, checksum: createHash('sha256').update(toYaml(data)).digest('hex') };
 }
 
 /** The pod annotation that carries the checksum. */

@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { CONFIG_CHECKSUM_ANNOTATION } from './config';
 import { DisruptionBudget } from './disruption-budget';
 import { PodTemplate } from './pod-template';
 import { ServiceValues } from './service-values';
@@ -19,6 +20,8 @@ export interface ServiceHelmState {
   readonly replicas: number;
   readonly hpa?: HpaPolicy;
   readonly deployment: ApiObject;
+  /** The ConfigMap of the service's config files, if it has any. */
+  readonly configMap?: ApiObject;
   readonly podTemplate: PodTemplate;
   readonly disruptionBudget?: DisruptionBudget;
   readonly networkPolicy?: ApiObject;
@@ -68,6 +71,14 @@ export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): voi
     const label = `/metadata/labels/${L.VERSION.replace('/', '~1')}`;
     for (const o of [...s.objects, ...s.monitoring]) v.hook(o, scalarHook(label, `${v.ref('version')} | quote`));
     v.hook(d, scalarHook(`${pod}${label}`, `${v.ref('version')} | quote`));
+  }
+
+  if (s.configMap) {
+    // The checksum that rolls the pods when the config changes, computed by the template from the data it renders
+    // (an exposed value, the release namespace in an address): the same sum Gantry writes, for the default values.
+    const define = `gantry.config.${v.group}`;
+    v.registry.define(s.configMap, 'data', define);
+    v.hook(d, scalarHook(`${pod}/metadata/annotations/${CONFIG_CHECKSUM_ANNOTATION.replace('/', '~1')}`, `include ${JSON.stringify(define)} $ | sha256sum`));
   }
 
   v.declare(['replicas'], { type: 'integer', minimum: 1, description: s.hpa ? 'Pods when autoscaling is disabled' : 'Pods' },

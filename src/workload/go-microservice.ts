@@ -220,6 +220,7 @@ export class GoMicroservice extends Construct implements IGoMicroservice, kplus.
         replicas: this.replicas,
         hpa: this._hpa,
         deployment: this.deployment,
+        configMap: this.configMap,
         podTemplate,
         disruptionBudget,
         networkPolicy: this.networkPolicy,

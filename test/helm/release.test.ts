@@ -1,10 +1,13 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
-import { GantryApp, HelmExport } from '../../src';
+import { GantryApp, GoMicroservice, HelmExport } from '../../src';
+import { toYaml } from '../../src/core/yaml';
 import { CUSTOM_APIS, helmLint, helmTemplate, HelmTemplateOptions } from '../support/helm';
 import { schemaProblems } from '../support/validators';
 
@@ -185,5 +188,29 @@ describe('values that behave as users expect', () => {
     const versions = synthesized.filter((o) => o.kind === 'Deployment' && !o.metadata.name.includes('-'))
       .map((o) => `${o.metadata.name}@${o.metadata.labels['app.kubernetes.io/version']}`);
     expect(chartYaml.appVersion.split(' ').sort()).toEqual(versions.sort());
+  });
+});
+
+describe('the config checksum', () => {
+  // A service whose config names another service by its cluster DNS name, which follows the release namespace.
+  const dir = path.join(TMP, 'config-app');
+  const configApp = new GantryApp({ outdir: path.join(dir, 'dist') });
+  const chart = new Chart(configApp, 'shop', { namespace: 'shop' });
+  new GoMicroservice(chart, 'orders', { image: 'ghcr.io/acme/orders:1.4.2', config: { 'config.yaml': 'payments_url: http://payments.shop.svc.cluster.local\n' } });
+  configApp.synth();
+  const configChart = path.join(dir, 'chart');
+  HelmExport.writeChart(configApp, { name: 'orders', version: '0.1.0', outdir: configChart });
+  const pod = (objects: any[]) => objects.find((o) => o.kind === 'Deployment').spec.template.metadata.annotations['checksum/config'];
+  const data = (objects: any[]) => objects.find((o) => o.kind === 'ConfigMap').data;
+
+  test('is computed by the template from the data it renders: the same sum as cdk8s synth\'s, and a new one when the data changes', () => {
+    const synthesizedOrders = parseAllDocuments(fs.readFileSync(path.join(dir, 'dist', 'shop.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
+    const own = render(configChart, { namespace: 'shop' });
+    expect(pod(own)).toBe(pod(synthesizedOrders));
+    const other = render(configChart, { namespace: 'checkout' });
+    expect(data(other)['config.yaml']).toBe('payments_url: http://payments.checkout.svc.cluster.local\n');
+    // Rolls the pods: the sum is the data's, as written.
+    expect(pod(other)).not.toBe(pod(own));
+    expect(pod(other)).toBe(createHash('sha256').update(toYaml(data(other))).digest('hex'));
   });
 });
