@@ -8,8 +8,8 @@ import { shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
 import { GantryApp, GoMicroservice, HelmExport } from '../../src';
 import { toYaml } from '../../src/core/yaml';
-import { CUSTOM_APIS, helmLint, helmTemplate, HelmTemplateOptions } from '../support/helm';
-import { schemaProblems } from '../support/validators';
+import { CUSTOM_APIS, helm, helmLint, helmTemplate, HelmTemplateOptions } from '../support/helm';
+import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
 
 // The exported chart as Helm users use it: installed into a namespace of their choosing, inside an umbrella chart with
 // global values, with services switched off, on clusters with and without the operators its custom resources need.
@@ -214,3 +214,39 @@ describe('the config checksum', () => {
     expect(pod(other)).toBe(createHash('sha256').update(toYaml(data(other))).digest('hex'));
   });
 });
+
+describe('upgrades and what Helm users read', () => {
+  const selectors = (objects: any[]) => new Map(objects.filter((o) => o.spec?.selector !== undefined)
+    .map((o) => [`${o.kind}/${o.metadata.name}`, JSON.stringify(o.spec.selector)]));
+
+  test('helm upgrade never changes a selector: not with new images, versions, replicas or a new chart version', () => {
+    const before = selectors(render(chartDir, { namespace: 'shop' }));
+    expect(before.size).toBeGreaterThan(5);
+    const upgraded = path.join(TMP, 'shop-0.2.0');
+    fs.cpSync(chartDir, upgraded, { recursive: true });
+    fs.writeFileSync(path.join(upgraded, 'Chart.yaml'), fs.readFileSync(path.join(upgraded, 'Chart.yaml'), 'utf8').replace('version: 0.1.0', 'version: 0.2.0'));
+    const after = render(upgraded, {
+      namespace: 'shop',
+      set: { 'orders.image.tag': '1.9.0', 'orders.version': '1.9.0', 'payments.replicas': '5', 'inventory.image.tag': '2.4.0', 'inventory.image.digest': '' },
+    });
+    expect(selectors(after)).toEqual(before);
+  });
+
+  test('renderings in another namespace and with global values still pass the restricted Pod Security profile', async () => {
+    const secrets = ['orders-db', 'payments-provider', 'regcred'].map((name) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'checkout' } }));
+    const renderings = [
+      render(chartDir, { namespace: 'checkout' }),
+      render(chartDir, { namespace: 'checkout', set: { 'global.imageRegistry': 'registry.internal:5000', 'global.imagePullSecrets[0]': 'regcred' } }),
+    ];
+    for (const objects of renderings) expect(await podSecurityProblems([...objects, ...secrets])).toEqual([]);
+  });
+
+  test('helm show values prints the values with their global keys, as values.yaml has them', () => {
+    const shown = helm(['show', 'values', chartDir]);
+    expect(shown.status).toBe(0);
+    expect(shown.stdout.trimEnd()).toBe(fs.readFileSync(path.join(chartDir, 'values.yaml'), 'utf8').trimEnd());
+    expect(parseAllDocuments(shown.stdout)[0].toJSON()).toMatchObject({ global: { imageRegistry: '', imagePullSecrets: [] }, orders: { enabled: true } });
+  });
+});
+
+afterAll(() => stopPodSecurityValidator());

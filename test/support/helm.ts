@@ -97,7 +97,8 @@ export function helmPackage(chartDir: string, outDir: string): { ok: boolean; fi
   return { ok: result.status === 0 && file !== undefined, file, output };
 }
 
-function helm(args: string[]): { status: number | null; stdout: string; stderr: string } {
+/** Runs helm with `args`, isolated from the user's helm settings and from other calls. */
+export function helm(args: string[]): { status: number | null; stdout: string; stderr: string } {
   // Fresh per call and removed after it: calls cannot affect each other, and nothing is left behind.
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-helm-'));
   // The user's own HELM_* settings (HELM_NAMESPACE, HELM_DRIVER, ...) would change what helm renders.
