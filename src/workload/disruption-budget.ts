@@ -43,7 +43,7 @@ export class DisruptionBudget {
 
   /** Declares `disruptionBudget.enabled`, and, for a derived budget, templates it from the replica values. */
   public declareValues(values: ServiceValues, minPodsExpression: string): void {
-    values.declare(['disruptionBudget', 'enabled'], { type: 'boolean' }, true);
+    values.declare(['disruptionBudget', 'enabled'], { type: 'boolean', description: 'The PodDisruptionBudget that keeps pods up through node drains' }, true);
     values.condition(this.apiObject, 'disruptionBudget', 'enabled');
     if (this.minAvailable !== undefined) return;
     // The same rule as spec(), in the template language.

@@ -120,11 +120,11 @@ export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): voi
   v.hook(d, s.podTemplate.hasAnnotations
     ? mergeMapHook(`${pod}/metadata/annotations`, v.ref('podAnnotations'))
     : optionalMapFieldHook(`${pod}/metadata`, 'annotations', v.ref('podAnnotations')));
-  v.declare(['nodeSelector'], STRING_MAP, {});
+  v.declare(['nodeSelector'], { ...STRING_MAP, description: 'Node labels the pods must run on' }, {});
   v.hook(d, optionalMapFieldHook(`${pod}/spec`, 'nodeSelector', v.ref('nodeSelector')));
-  v.declare(['tolerations'], { type: 'array', items: { type: 'object' } }, []);
+  v.declare(['tolerations'], { type: 'array', items: { type: 'object' }, description: 'Taints the pods tolerate' }, []);
   v.hook(d, optionalMapFieldHook(`${pod}/spec`, 'tolerations', v.ref('tolerations')));
-  v.declare(['affinity'], { type: 'object' }, {});
+  v.declare(['affinity'], { type: 'object', description: 'Pod affinity and anti-affinity (the chart spreads the pods with topology spread constraints)' }, {});
   v.hook(d, optionalMapFieldHook(`${pod}/spec`, 'affinity', v.ref('affinity')));
 
   if (s.disruptionBudget) {
@@ -139,7 +139,7 @@ export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): voi
     for (const o of s.monitoring) v.condition(o, 'monitoring', 'enabled');
   }
   if (s.networkPolicy) {
-    v.declare(['networkPolicy', 'enabled'], { type: 'boolean' }, true);
+    v.declare(['networkPolicy', 'enabled'], { type: 'boolean', description: 'The NetworkPolicy that admits only the declared callers' }, true);
     v.condition(s.networkPolicy, 'networkPolicy', 'enabled');
   }
 }
@@ -148,8 +148,8 @@ function declareAutoscalingValues(v: ServiceValues, hpaPolicy: HpaPolicy, d: Api
   const hpa = hpaPolicy.apiObject;
   const enabled = v.ref('autoscaling', 'enabled');
   v.declare(['autoscaling', 'enabled'], { type: 'boolean', description: 'Scale with a HorizontalPodAutoscaler' }, true);
-  v.declare(['autoscaling', 'minReplicas'], { type: 'integer', minimum: 1 }, hpaPolicy.minReplicas);
-  v.declare(['autoscaling', 'maxReplicas'], { type: 'integer', minimum: 1 }, hpaPolicy.maxReplicas);
+  v.declare(['autoscaling', 'minReplicas'], { type: 'integer', minimum: 1, description: 'The fewest pods the HPA keeps' }, hpaPolicy.minReplicas);
+  v.declare(['autoscaling', 'maxReplicas'], { type: 'integer', minimum: 1, description: 'The most pods the HPA scales to' }, hpaPolicy.maxReplicas);
   v.condition(hpa, 'autoscaling', 'enabled');
   v.hook(hpa, scalarHook('/spec/minReplicas', v.ref('autoscaling', 'minReplicas')));
   v.hook(hpa, scalarHook('/spec/maxReplicas', v.ref('autoscaling', 'maxReplicas')));

@@ -175,7 +175,7 @@ describe('example: shop', () => {
     // ... the same manifests as GantryApp in this process, and prod's Helm chart beside them.
     expect(new Map([...first].filter(([f]) => !f.startsWith('helm')))).toEqual(files);
     expect([...first.keys()].filter((f) => f.startsWith('helm'))).toEqual([
-      'helm/shop/.helmignore', 'helm/shop/Chart.yaml', 'helm/shop/templates/NOTES.txt', 'helm/shop/templates/_helpers.tpl',
+      'helm/shop/.helmignore', 'helm/shop/Chart.yaml', 'helm/shop/README.md', 'helm/shop/templates/NOTES.txt', 'helm/shop/templates/_helpers.tpl',
       'helm/shop/templates/inventory.yaml', 'helm/shop/templates/orders.yaml', 'helm/shop/templates/payments.yaml',
       'helm/shop/values.schema.json', 'helm/shop/values.yaml',
     ]);

@@ -99,8 +99,8 @@ describe('HelmExport: the example shop', () => {
   const { objects, chartDir } = exportApp(buildShop);
 
   test('chart files', () => {
-    const files = ['Chart.yaml', 'values.yaml', 'values.schema.json', ...fs.readdirSync(path.join(chartDir, 'templates')).sort().map((f) => `templates/${f}`)];
-    expect(files).toEqual(['Chart.yaml', 'values.yaml', 'values.schema.json',
+    const files = ['Chart.yaml', 'README.md', 'values.yaml', 'values.schema.json', ...fs.readdirSync(path.join(chartDir, 'templates')).sort().map((f) => `templates/${f}`)];
+    expect(files).toEqual(['Chart.yaml', 'README.md', 'values.yaml', 'values.schema.json',
       'templates/NOTES.txt', 'templates/_helpers.tpl', 'templates/inventory.yaml', 'templates/orders.yaml', 'templates/payments.yaml']);
     for (const f of files) expect(fs.readFileSync(path.join(chartDir, f), 'utf8')).toMatchSnapshot(f);
   });
