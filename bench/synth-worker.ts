@@ -64,10 +64,13 @@ const cpu = process.cpuUsage(cpu0);
 const maxRssKiB = process.resourceUsage().maxRSS;
 
 let exportMs: number | undefined;
+let exportRssKiB: number | undefined;
 if (chartDir) {
   const t5 = process.hrtime.bigint();
   gantry.HelmExport.writeChart(app, { name: 'bench', version: '0.1.0', outdir: chartDir });
   exportMs = ms(t5, process.hrtime.bigint());
+  // The peak of the whole process, synthesis included: the export's own peak when it is the higher.
+  exportRssKiB = process.resourceUsage().maxRSS;
 }
 
 const objectsInTree = app.node.findAll().filter((c) => c instanceof cdk8s.ApiObject).length;
@@ -83,6 +86,7 @@ console.log(JSON.stringify({
   maxRssKiB,
   objectsInTree,
   exportMs,
+  exportRssKiB,
   // The define + synth window on the monotonic clock, in µs: the clock of `node --cpu-prof` timestamps.
   windowUs: [Number(t2 / 1000n), Number(t4 / 1000n)],
 }));

@@ -47,9 +47,12 @@ export function namespaceHooks(json: any, namespace: string): TemplateHook[] {
  * a dashboard's JSON) and cluster DNS names (`orders.shop.svc`). Alerts that kept the old namespace would never fire.
  */
 export function namespaceInText(text: string, namespace: string): string {
-  return text
-    .replace(new RegExp(`namespace=(\\\\?)"${namespace}(\\\\?)"`, 'g'), `namespace=$1"{{ ${RELEASE_NAMESPACE} }}$2"`)
-    .replace(new RegExp(`\\.${namespace}\\.svc\\b`, 'g'), `.{{ ${RELEASE_NAMESPACE} }}.svc`);
+  if (!text.includes(namespace)) return text;
+  // One pass for both forms: a PromQL matcher (its quotes escaped or not) or a DNS name.
+  return text.replace(new RegExp(`namespace=(\\\\?)"${namespace}(\\\\?)"|\\.${namespace}\\.svc\\b`, 'g'),
+    (match, open?: string, close?: string) => (match.startsWith('namespace=')
+      ? `namespace=${open ?? ''}"{{ ${RELEASE_NAMESPACE} }}${close ?? ''}"`
+      : `.{{ ${RELEASE_NAMESPACE} }}.svc`));
 }
 
 /** Helm's labels on the object itself (never on pods or selectors, which an upgrade must not change). */
