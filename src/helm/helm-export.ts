@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { chartReadme } from './chart-readme';
+import { declareTestValues, testedService, TestedService, testTemplate } from './chart-tests';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
 import { appNamespace, capabilityCondition, helmLabelHooks, HELPERS, namespaceHooks, namespaceInText } from './release';
 import { getAt, valuesRef } from './template-hooks';
@@ -122,6 +123,7 @@ export class HelmExport {
     const defaults = new Map<ValueDeclaration, any>();
     const rendered = new Set<ApiObject>();
     let tokens = 0;
+    const tests: TestedService[] = [];
     for (const chart of inScope) {
       for (const o of chartObjects(chart)) {
         const json = renderJson(o);
@@ -132,6 +134,8 @@ export class HelmExport {
         }
         const file = groupOf(o, chart);
         const template = this.registry.templateOf(o);
+        const tested = this.registry.has([file, 'enabled']) ? testedService(json, file) : undefined;
+        if (tested) tests.push(tested);
         // Chart-wide places first found in the JSON as synthesized: the release namespace and Helm's labels.
         const hooks = [...template?.hooks ?? [], ...(namespace ? namespaceHooks(json, namespace) : []), ...helmLabelHooks(json)];
         // A service's switch (`orders.enabled`) holds every object of its template file.
@@ -163,6 +167,10 @@ export class HelmExport {
         if (!files.has(file)) files.set(file, []);
         files.get(file)!.push(text);
       }
+    }
+    if (tests.length > 0) {
+      declareTestValues(this.registry, this.scope);
+      for (const t of tests) files.set(`tests/${t.group}`, [...files.get(`tests/${t.group}`) ?? [], testTemplate(t)]);
     }
 
     const declarations = this.registry.all().filter((d) => d.defaultFrom === undefined || rendered.has(d.defaultFrom.apiObject));
@@ -218,12 +226,15 @@ export class HelmExport {
     fs.writeFileSync(path.join(dir, 'values.schema.json'), JSON.stringify(schema, undefined, 2) + '\n');
     fs.writeFileSync(path.join(dir, 'README.md'), chartReadme({ name: this.options.name, description, namespace }, values, schema));
     fs.writeFileSync(path.join(dir, '.helmignore'), '.DS_Store\n*.tgz\n');
-    for (const [file, pieces] of files) writePieces(path.join(dir, 'templates', `${file}.yaml`), pieces);
+    for (const [file, pieces] of files) {
+      fs.mkdirSync(path.dirname(path.join(dir, 'templates', `${file}.yaml`)), { recursive: true });
+      writePieces(path.join(dir, 'templates', `${file}.yaml`), pieces);
+    }
     for (const { env, values: v } of environmentValues) {
       fs.writeFileSync(path.join(dir, `values-${env.name}.yaml`), `# Values of environment ${env.name}.\n${toYaml(v)}`);
     }
     fs.writeFileSync(path.join(dir, 'templates', '_helpers.tpl'), HELPERS);
-    fs.writeFileSync(path.join(dir, 'templates', 'NOTES.txt'), notes(this.options.name, [...files.keys()].sort()));
+    fs.writeFileSync(path.join(dir, 'templates', 'NOTES.txt'), notes(this.options.name, [...files.keys()].filter((f) => !f.startsWith('tests/')).sort()));
   }
 }
 

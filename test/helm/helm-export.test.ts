@@ -77,13 +77,14 @@ function withoutHelmLabels(o: any): any {
 }
 
 /**
- * `helm template`'s objects, installed into namespace `shop` (unless told otherwise) of a cluster that serves the
- * custom resources; each one is checked against the upstream schema (no unknown fields) here.
+ * `helm template`'s objects, installed into the namespace the app was defined for, on a cluster that serves the custom
+ * resources, without the `helm test` hooks (as `helm install` applies it); each one is checked against the upstream
+ * schema (no unknown fields) here.
  */
 const RELEASE_NAMESPACES = new Map<string, string>();
 
 function render(chartDir: string, options: HelmTemplateOptions = {}): any[] {
-  const result = helmTemplate(chartDir, { namespace: RELEASE_NAMESPACES.get(chartDir) ?? 'shop', apiVersions: CUSTOM_APIS, ...options });
+  const result = helmTemplate(chartDir, { namespace: RELEASE_NAMESPACES.get(chartDir) ?? 'shop', apiVersions: CUSTOM_APIS, skipTests: true, ...options });
   if (!result.ok) throw new Error(result.stderr);
   expect(result.objects.flatMap((o) => schemaProblems(o))).toEqual([]);
   return result.objects.map(withoutHelmLabels);
@@ -99,9 +100,12 @@ describe('HelmExport: the example shop', () => {
   const { objects, chartDir } = exportApp(buildShop);
 
   test('chart files', () => {
-    const files = ['Chart.yaml', 'README.md', 'values.yaml', 'values.schema.json', ...fs.readdirSync(path.join(chartDir, 'templates')).sort().map((f) => `templates/${f}`)];
+    const files = ['Chart.yaml', 'README.md', 'values.yaml', 'values.schema.json',
+      ...(fs.readdirSync(path.join(chartDir, 'templates'), { recursive: true }) as string[]).sort().map((f) => `templates/${f}`)
+        .filter((f) => fs.statSync(path.join(chartDir, f)).isFile())];
     expect(files).toEqual(['Chart.yaml', 'README.md', 'values.yaml', 'values.schema.json',
-      'templates/NOTES.txt', 'templates/_helpers.tpl', 'templates/inventory.yaml', 'templates/orders.yaml', 'templates/payments.yaml']);
+      'templates/NOTES.txt', 'templates/_helpers.tpl', 'templates/inventory.yaml', 'templates/orders.yaml', 'templates/payments.yaml',
+      'templates/tests/inventory.yaml', 'templates/tests/orders.yaml', 'templates/tests/payments.yaml']);
     for (const f of files) expect(fs.readFileSync(path.join(chartDir, f), 'utf8')).toMatchSnapshot(f);
   });
 
@@ -264,7 +268,7 @@ describe('HelmExport: each GoMicroservice variant', () => {
       new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
       new GoMicroservice(new Chart(app, 'svc', { namespace: 'team' }), 'orders', { image: IMAGE });
     });
-    expect(fs.readdirSync(path.join(chartDir, 'templates')).sort()).toEqual(['NOTES.txt', '_helpers.tpl', 'orders.yaml', 'platform.yaml']);
+    expect(fs.readdirSync(path.join(chartDir, 'templates')).sort()).toEqual(['NOTES.txt', '_helpers.tpl', 'orders.yaml', 'platform.yaml', 'tests']);
     expect(fs.readFileSync(path.join(chartDir, 'templates', 'platform.yaml'), 'utf8')).not.toContain('{{');
     expect(byKey(render(chartDir))).toEqual(byKey(objects));
   });

@@ -32,7 +32,7 @@ const chartDir = path.join(TMP, 'shop');
 HelmExport.writeChart(environments.find((e) => e.name === 'prod')!, { name: 'shop', version: '0.1.0', outdir: chartDir });
 
 function render(dir: string, options: HelmTemplateOptions): any[] {
-  const result = helmTemplate(dir, { apiVersions: CUSTOM_APIS, ...options });
+  const result = helmTemplate(dir, { apiVersions: CUSTOM_APIS, skipTests: true, ...options });
   if (!result.ok) throw new Error(result.stderr);
   expect(result.objects.flatMap((o) => schemaProblems(o))).toEqual([]);
   return result.objects;
@@ -94,7 +94,7 @@ describe('switches and clusters', () => {
   });
 
   test('on a cluster without prometheus-operator, Argo Rollouts or Istio, their objects are left out and the rest installs', () => {
-    const result = helmTemplate(chartDir, { namespace: 'shop' });
+    const result = helmTemplate(chartDir, { namespace: 'shop', skipTests: true });
     expect(result.ok).toBe(true);
     const custom = (o: any) => /(coreos\.com|argoproj\.io|istio\.io)\//.test(o.apiVersion);
     expect(synthesized.filter(custom).length).toBeGreaterThan(3);
@@ -176,7 +176,7 @@ describe('values that behave as users expect', () => {
 
   test('a new tag on a service pinned by digest is an error saying to clear the digest, and works once it is cleared', () => {
     expect(container(synthesized, 'inventory').image).toMatch(/^ghcr\.io\/acme-shop\/inventory@sha256:/);
-    const refused = helmTemplate(chartDir, { namespace: 'shop', apiVersions: CUSTOM_APIS, set: { 'inventory.image.tag': '2.4.0' } });
+    const refused = helmTemplate(chartDir, { namespace: 'shop', apiVersions: CUSTOM_APIS, skipTests: true, set: { 'inventory.image.tag': '2.4.0' } });
     expect(refused.ok).toBe(false);
     expect(refused.stderr).toMatch(/inventory\.image\.tag is "2\.4\.0", but inventory\.image\.digest still pins the image the chart was made with \(sha256:[0-9a-f]{64}\), and a digest wins over a tag: set inventory\.image\.digest to ''/);
     const rendered = render(chartDir, { namespace: 'shop', set: { 'inventory.image.tag': '2.4.0', 'inventory.image.digest': '' } });
@@ -265,3 +265,41 @@ describe('upgrades and what Helm users read', () => {
 });
 
 afterAll(() => stopPodSecurityValidator());
+
+describe('helm test', () => {
+  const hooks = (objects: any[]) => objects.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+
+  test('asks each service\'s metrics endpoint through its Service, with a NetworkPolicy that admits only the test pod', async () => {
+    const result = helmTemplate(chartDir, { namespace: 'checkout', apiVersions: CUSTOM_APIS });
+    expect(result.ok).toBe(true);
+    const tests = hooks(result.objects);
+    const services = synthesized.filter((o) => o.kind === 'Service' && o.spec.ports.some((p: any) => p.name === 'metrics'));
+    expect(tests.map((o) => `${o.kind}/${o.metadata.name}`).sort())
+      .toEqual(services.flatMap((s) => [`NetworkPolicy/${s.metadata.name}-helm-test`, `Pod/${s.metadata.name}-helm-test`]).sort());
+    for (const s of services) {
+      const port = s.spec.ports.find((p: any) => p.name === 'metrics');
+      const pod = tests.find((o) => o.kind === 'Pod' && o.metadata.name === `${s.metadata.name}-helm-test`);
+      expect(pod.spec.containers[0].command).toEqual(['wget', '-q', '-T', '10', '-O', '/dev/null', `http://${s.metadata.name}:${port.port}/metrics`]);
+      expect(pod.metadata.namespace).toBe('checkout');
+      const policy = tests.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === `${s.metadata.name}-helm-test`);
+      expect(policy.spec.podSelector.matchLabels).toEqual(s.spec.selector);
+      expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: pod.metadata.labels } }], ports: [{ port: port.targetPort, protocol: 'TCP' }] }]);
+      // Created before the pod, both deleted when the test passes.
+      expect(policy.metadata.annotations['helm.sh/hook-weight']).toBe('-1');
+      expect(pod.metadata.annotations['helm.sh/hook-delete-policy']).toBe('before-hook-creation,hook-succeeded');
+    }
+    expect(tests.flatMap((o) => schemaProblems(o))).toEqual([]);
+    const secrets = ['orders-db', 'payments-provider'].map((name) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'checkout' } }));
+    expect(await podSecurityProblems([...result.objects, ...secrets])).toEqual([]);
+  });
+
+  test('follows the global registry, and leaves out the test of a service that is switched off', () => {
+    const result = helmTemplate(chartDir, { namespace: 'shop', apiVersions: CUSTOM_APIS, set: { 'global.imageRegistry': 'registry.internal:5000', 'orders.enabled': 'false' } });
+    expect(result.ok).toBe(true);
+    const pods = hooks(result.objects).filter((o) => o.kind === 'Pod');
+    expect(pods.map((p) => p.metadata.name)).not.toContain('orders-helm-test');
+    expect(pods.length).toBeGreaterThan(0);
+    for (const p of pods) expect(p.spec.containers[0].image).toBe('registry.internal:5000/library/busybox:1.36.1');
+  });
+});
+

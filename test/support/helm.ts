@@ -24,6 +24,8 @@ export interface HelmTemplateOptions {
   readonly valuesFiles?: string[];
   /** `--api-versions`: API versions (`group/version/Kind`) the simulated cluster serves besides Kubernetes's own. */
   readonly apiVersions?: string[];
+  /** `--skip-tests`: leave out the `helm test` hooks, which `helm install` does not apply either. */
+  readonly skipTests?: boolean;
 }
 
 /**
@@ -71,6 +73,7 @@ export function helmTemplate(
   for (const apiVersion of options.apiVersions ?? []) {
     args.push('--api-versions', apiVersion);
   }
+  if (options.skipTests) args.push('--skip-tests');
   const result = helm(args);
   if (result.status !== 0) {
     return { ok: false, objects: [], stderr: result.stderr };
