@@ -58,7 +58,10 @@ export function namespaceInText(text: string, namespace: string): string {
 /** Helm's labels on the object itself (never on pods or selectors, which an upgrade must not change). */
 export function helmLabelHooks(json: any): TemplateHook[] {
   const labels = json?.metadata?.labels;
-  if (labels === undefined || labels === null || typeof labels !== 'object') return [];
+  if (json?.metadata === undefined) return [];
+  if (labels === undefined || labels === null || typeof labels !== 'object') {
+    return [blockHook('/metadata', [], (indent) => [`${indent}labels:`, `${indent}  helm.sh/chart: {{ include "gantry.chart" $ }}`])];
+  }
   const hooks: TemplateHook[] = [];
   if ('app.kubernetes.io/managed-by' in labels) hooks.push(scalarHook('/metadata/labels/app.kubernetes.io~1managed-by', '$.Release.Service | quote'));
   hooks.push(blockHook('/metadata/labels', [], (indent) => [`${indent}helm.sh/chart: {{ include "gantry.chart" $ }}`]));
