@@ -397,10 +397,25 @@ describe('HelmExport: one chart, a values file per environment', () => {
       error = e;
     }
     expect(GantryErrors.isGantryError(error)).toBe(true);
-    expect(error.message).toBe("Environment 'odd': 'environments' (odd) differs from the exported chart in templates/payments.yaml line 96: "
+    expect(error.message).toBe("Environment 'odd': 'environments' (odd) differs from the exported chart in Deployment payments, "
+      + 'field spec.template.spec.containers.env (templates/payments.yaml line 96): '
       + 'the chart has "{{- with .Values.payments.extraEnv }}" where odd has "- name: DEBUG", and no value expresses that; '
       + 'keep environment differences to image, replicas, autoscaling and resources, or export that environment as a chart of its own');
   });
+});
+
+test('HelmExport: monitored services in a chart with values per environment fail, naming the alert rule that differs', () => {
+  const app = new GantryApp({ outdir: tmp('gantry-app-') });
+  const envs = shopEnvironments(app);
+  envs.forEach((e) => buildShop(e, { mesh: false }));
+  let error: any;
+  try {
+    HelmExport.writeChart(envs[2], { name: 'shop', version: '0.1.0', outdir: tmp('gantry-helm-'), environments: envs });
+  } catch (e) {
+    error = e;
+  }
+  expect(GantryErrors.isGantryError(error)).toBe(true);
+  expect(error.message).toMatch(/^Environment 'dev': 'environments' \(dev\) differs from the exported chart in PrometheusRule inventory, field spec\.groups\.rules\.annotations\.description \(templates\/inventory\.yaml line \d+\): the chart has "description: The 5xx ratio of shop\/inventory/);
 });
 
 describe('HelmExport: canary weight, canary image and the live colour as values', () => {
