@@ -46,8 +46,8 @@ export interface HelmChartOptions {
   /**
    * Also write `values-<name>.yaml` for each of these environments, for the same chart. Each is installed into its
    * environment's namespace (`helm install -n <namespace> -f values-<name>.yaml`); everything else that differs between
-   * them must be something the values express (image, replicas, autoscaling, resources, ...), or the export fails and
-   * says where.
+   * them must be something the values express (image, replicas, autoscaling, resources, alert routing, ...), or the
+   * export fails and names the object and field.
    * @default - no per-environment values files
    */
   readonly environments?: Environment[];

@@ -118,6 +118,11 @@ export interface ValuesSource {
   declare(registry: ValueRegistry): void;
 }
 
+/** The values key (and template file) of a service name: `orders-api` becomes `ordersApi`. */
+export function valuesGroupOf(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
 const SOURCES = new WeakMap<IConstruct, ValuesSource>();
 
 /** Registers `construct` as a values source: a Helm export of any scope that holds it asks it for its values. */

@@ -44,15 +44,21 @@ export function namespaceHooks(json: any, namespace: string): TemplateHook[] {
 
 /**
  * The app's namespace inside text as written into the chart: PromQL matchers (`namespace="shop"`, also escaped inside
- * a dashboard's JSON) and cluster DNS names (`orders.shop.svc`). Alerts that kept the old namespace would never fire.
+ * a dashboard's JSON), cluster DNS names (`orders.shop.svc`) and dashboards' uids and titles. Alerts that kept the old
+ * namespace would never fire.
  */
 export function namespaceInText(text: string, namespace: string): string {
   if (!text.includes(namespace)) return text;
-  // One pass for both forms: a PromQL matcher (its quotes escaped or not) or a DNS name.
-  return text.replace(new RegExp(`namespace=(\\\\?)"${namespace}(\\\\?)"|\\.${namespace}\\.svc\\b`, 'g'),
-    (match, open?: string, close?: string) => (match.startsWith('namespace=')
-      ? `namespace=${open ?? ''}"{{ ${RELEASE_NAMESPACE} }}${close ?? ''}"`
-      : `.{{ ${RELEASE_NAMESPACE} }}.svc`));
+  const ns = `{{ ${RELEASE_NAMESPACE} }}`;
+  // One pass for every form: a PromQL matcher (its quotes escaped or not), a DNS name, and a Gantry dashboard's uid
+  // (`"gantry-<namespace>-<service>`) and title (`<service> (<namespace>)"`), which tell environments apart in Grafana.
+  return text.replace(new RegExp(`namespace=(\\\\?)"${namespace}(\\\\?)"|\\.${namespace}\\.svc\\b|"gantry-${namespace}-| \\(${namespace}\\)"`, 'g'),
+    (match, open?: string, close?: string) => {
+      if (match.startsWith('namespace=')) return `namespace=${open ?? ''}"${ns}${close ?? ''}"`;
+      if (match.startsWith('.')) return `.${ns}.svc`;
+      if (match.startsWith('"gantry-')) return `"gantry-${ns}-`;
+      return ` (${ns})"`;
+    });
 }
 
 /** Helm's labels on the object itself (never on pods or selectors, which an upgrade must not change). */

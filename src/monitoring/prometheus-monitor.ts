@@ -2,18 +2,20 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AlertPresets } from './alert-options';
+import { declareAlertingValues } from './alerting-values';
 import { dashboardExpressions, dashboardModel } from './dashboard';
 import { Instrumentation } from './instrumentation';
 import { MetricNames } from './metric-names';
 import { AvailabilityObjective, LatencyObjective, objectiveRules, RatioObjective } from './objectives';
 import { checkPromQL } from './promql';
-import { presetAlerts, Rule } from './rules';
+import { presetAlerts, Routing, Rule } from './rules';
 import { resolveMetricNames, Signals, Target } from './signals';
 import { checkLabelKey, checkLabelValue, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { KubeConfigMap } from '../core/kube';
 import { checkProps } from '../core/props';
 import { Environment } from '../environment/environment';
+import { registerValuesSource, valuesGroupOf } from '../helm/registry';
 
 /**
  * A workload that a PrometheusMonitor can monitor: where its metrics are scraped and what its alerts are about.
@@ -312,11 +314,12 @@ export class PrometheusMonitor extends Construct {
       },
     });
 
-    const groups = (): { name: string; rules: Rule[] }[] => {
-      const alerts = presetAlerts(this, props.alerts ?? {}, signals, runbookBase, routing, props.alongsideKubernetesMixin ?? false);
-      const slos = objectiveRules(this, props, signals, instrumentation.buckets, target, runbookBase, routing);
+    const groupsOf = (r: Routing): { name: string; rules: Rule[] }[] => {
+      const alerts = presetAlerts(this, props.alerts ?? {}, signals, runbookBase, r, props.alongsideKubernetesMixin ?? false);
+      const slos = objectiveRules(this, props, signals, instrumentation.buckets, target, runbookBase, r);
       return [{ name: `${svc.name}.alerts`, rules: alerts }, ...(slos.length > 0 ? [{ name: `${svc.name}.slo`, rules: slos }] : [])];
     };
+    const groups = () => groupsOf(routing);
     groups(); // checked now: a mistake in an alert or an objective is an error where the monitoring is defined
     this.rules = new ApiObject(this, 'Rules', {
       apiVersion: 'monitoring.coreos.com/v1',
@@ -325,6 +328,12 @@ export class PrometheusMonitor extends Construct {
       // Built again when written, like the dashboard: the rules are a service's second largest object (about 15 KB),
       // and 1,000 services' rules kept until synthesis would hold about 25 MiB.
       spec: Lazy.any({ produce: () => ({ groups: groups() }) }),
+    });
+    // In a Helm chart, the routing of the alerts is values: one chart serves every environment.
+    const rules = this.rules;
+    registerValuesSource(this, {
+      group: valuesGroupOf(svc.name),
+      declare: (registry) => declareAlertingValues(registry, this, rules, groupsOf, routing),
     });
 
     if (props.dashboard ?? true) {

@@ -245,7 +245,9 @@ export function presetAlerts(
   scope: IConstruct, presets: AlertPresets, signals: Signals, runbookBase: string, routing: Routing, alongsideKubernetesMixin = false,
 ): Rule[] {
   const t = signals.target;
-  const name = t.namespace ? `${t.namespace}/${t.service}` : t.service;
+  // The namespace comes from the alert's own labels (every preset keeps `namespace`): the text is then the same
+  // wherever the rules are installed, so one Helm chart serves every environment.
+  const name = t.namespace ? `{{ $labels.namespace }}/${t.service}` : t.service;
   const rules: Rule[] = [];
   for (const p of PRESETS) {
     const o: AlertOptions = presets[p.key] ?? {};

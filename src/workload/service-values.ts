@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ValueRegistry } from '../helm/registry';
+import { ValueRegistry, valuesGroupOf } from '../helm/registry';
 import { TemplateHook, valuesRef } from '../helm/template-hooks';
 
 /**
@@ -10,7 +10,7 @@ import { TemplateHook, valuesRef } from '../helm/template-hooks';
 export class ServiceValues {
   /** The values key of a service name: `orders-api` becomes `ordersApi`. */
   public static groupOf(name: string): string {
-    return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    return valuesGroupOf(name);
   }
 
   constructor(public readonly registry: ValueRegistry, public readonly owner: IConstruct, public readonly group: string) {}
