@@ -205,7 +205,9 @@ if (!fs.existsSync(helm)) {
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const t0 = process.hrtime.bigint();
-        const h = spawnSync(helm, ['template', 'bench', chartDir], { env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+        // The same objects Gantry writes: the custom resources of a cluster that serves them, no helm test hooks.
+        const apis = ['monitoring.coreos.com/v1/ServiceMonitor', 'monitoring.coreos.com/v1/PrometheusRule'].flatMap((a) => ['--api-versions', a]);
+        const h = spawnSync(helm, ['template', 'bench', chartDir, '--skip-tests', ...apis], { env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
         times.push(Number(process.hrtime.bigint() - t0) / 1e6);
         if (h.status !== 0) throw new Error(h.stderr.trim());
       }

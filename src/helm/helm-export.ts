@@ -6,7 +6,7 @@ import { escapeTemplates, GENERATED_BY, moveToDefine, refuseForeignDirectory, wr
 import { chartReadme } from './chart-readme';
 import { declareTestValues, testedService, TestedService, testTemplate } from './chart-tests';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
-import { appNamespace, capabilityCondition, helmLabelHooks, HELPERS, namespaceHooks, namespaceInText } from './release';
+import { appNamespace, capabilityCondition, chartLabel, helmLabelHooks, HELPERS, namespaceHooks, namespaceInText } from './release';
 import { getAt, valuesRef } from './template-hooks';
 import { GantryError } from '../core/errors';
 import { renderJson } from '../core/render';
@@ -140,7 +140,8 @@ export class HelmExport {
         const tested = this.registry.has([file, 'enabled']) ? testedService(json, file) : undefined;
         if (tested) tests.push(tested);
         // Chart-wide places first found in the JSON as synthesized: the release namespace and Helm's labels.
-        const hooks = [...template?.hooks ?? [], ...(namespace ? namespaceHooks(json, namespace) : []), ...helmLabelHooks(json)];
+        helmLabelHooks(json, chartLabel(this.options.name, this.options.version));
+        const hooks = [...template?.hooks ?? [], ...(namespace ? namespaceHooks(json, namespace) : [])];
         // A service's switch (`orders.enabled`) holds every object of its template file.
         const enabled = this.registry.has([file, 'enabled']) ? valuesRef([file, 'enabled']) : undefined;
         const conditions = [enabled, ...template?.conditions ?? [], capabilityCondition(json)].filter((c): c is string => c !== undefined);

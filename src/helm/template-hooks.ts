@@ -186,3 +186,14 @@ export function listItemConditionHook(listPointer: string, match: (item: any) =>
     },
   };
 }
+
+/** A template action before the first item of the list at `listPointer` (a variable the items' conditions share). */
+export function listPreludeHook(listPointer: string, action: string): TemplateHook {
+  return {
+    place: (json, token) => {
+      const list = getAt(json, listPointer);
+      if (Array.isArray(list)) list.unshift(token);
+    },
+    render: (line) => `${' '.repeat(leading(line))}{{- ${action} }}`,
+  };
+}

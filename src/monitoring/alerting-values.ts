@@ -19,12 +19,16 @@ const LABELS = ['alerting', 'labels'];
  * from `alerting.labels`, and the severity of each alert that pages only where paging is on from `alerting.page`.
  */
 export function declareAlertingValues(registry: ValueRegistry, owner: IConstruct, rules: ApiObject, groupsOf: RuleGroupsOf, routing: Routing): void {
+  const routingKeys = Object.keys(routing.labels);
   if (!registry.has(PAGE)) {
     registry.declare(owner, {
       path: PAGE,
       schema: { type: 'boolean', description: 'Whether critical alerts page; false sends them as warnings (a dev environment, say)' },
       defaultValue: routing.pages,
     });
+  }
+  // Routing labels come with environments; without them there is nothing to route by.
+  if (routingKeys.length > 0 && !registry.has(LABELS)) {
     registry.declare(owner, {
       path: LABELS,
       schema: { type: 'object', additionalProperties: { type: 'string' }, description: 'Labels every alert and recorded series carries, for Alertmanager routes' },
@@ -34,13 +38,14 @@ export function declareAlertingValues(registry: ValueRegistry, owner: IConstruct
   // Which alerts page only where paging is on: those whose severity differs between the two routings.
   const paging = groupsOf({ ...routing, pages: true });
   const quiet = groupsOf({ ...routing, pages: false });
-  const routingKeys = Object.keys(routing.labels);
   paging.forEach((group, g) => group.rules.forEach((rule, i) => {
     if (rule.labels === undefined) return;
     const at = `/spec/groups/${g}/rules/${i}/labels`;
     if (rule.labels.severity !== quiet[g].rules[i].labels?.severity) {
       registry.hook(rules, scalarHook(`${at}/severity`, `ternary ${JSON.stringify(rule.labels.severity)} ${JSON.stringify(quiet[g].rules[i].labels!.severity)} ${valuesRef(PAGE)} | quote`));
     }
+    // Without routing labels (no environment) there is nothing to replace: no template action per rule.
+    if (routingKeys.length === 0) return;
     registry.hook(rules, blockHook(at, routingKeys, (indent) => [
       `${indent}{{- with ${valuesRef(LABELS)} }}`,
       `${indent}{{- toYaml . | nindent ${indent.length} }}`,

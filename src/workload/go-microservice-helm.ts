@@ -7,7 +7,7 @@ import { HpaPolicy } from '../autoscaling/hpa-policy';
 import { ImageReference } from '../core/image';
 import { RecommendedLabels as L } from '../core/labels';
 import {
-  appendListHook, blockHook, imageExpression, listItemConditionHook, mergeMapHook, optionalMapFieldHook, pullSecretsHook, scalarHook,
+  appendListHook, blockHook, imageExpression, listItemConditionHook, listPreludeHook, mergeMapHook, optionalMapFieldHook, pullSecretsHook, scalarHook,
   structuredHook,
 } from '../helm/template-hooks';
 
@@ -110,9 +110,13 @@ export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): voi
   // An extraEnv entry replaces the chart's entry of the same name: two entries of one name are refused by server-side
   // apply, and with client-side apply the last silently wins.
   const index = Number(container.split('/').pop());
-  for (const name of (s.podTemplate.spec.spec?.containers ?? [])[index]?.env?.map((e) => e.name) ?? []) {
-    v.hook(d, listItemConditionHook(`${container}/env`, (e) => e?.name === name,
-      `not (has ${JSON.stringify(name)} (include "gantry.names" ${v.ref('extraEnv')} | splitList "\\n"))`));
+  const envNames = (s.podTemplate.spec.spec?.containers ?? [])[index]?.env?.map((e) => e.name) ?? [];
+  if (envNames.length > 0) {
+    // The names extraEnv sets, computed once for the list (one include, not one per entry).
+    v.hook(d, listPreludeHook(`${container}/env`, `$extraEnvNames := include "gantry.names" ${v.ref('extraEnv')} | splitList "\\n"`));
+  }
+  for (const name of envNames) {
+    v.hook(d, listItemConditionHook(`${container}/env`, (e) => e?.name === name, `not (has ${JSON.stringify(name)} $extraEnvNames)`));
   }
   v.hook(d, appendListHook(`${container}/env`, v.ref('extraEnv')));
 
