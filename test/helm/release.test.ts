@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
+import { Chart, JsonPatch } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
@@ -303,3 +303,25 @@ describe('helm test', () => {
   });
 });
 
+
+describe('a failed export', () => {
+  test('leaves the previous chart as it was, and nothing beside it', () => {
+    const dir = path.join(TMP, 'kept');
+    const good = new GantryApp({ outdir: path.join(TMP, 'kept-dist') });
+    new GoMicroservice(new Chart(good, 'shop', { namespace: 'shop' }), 'orders', { image: 'ghcr.io/acme/orders:1.4.2' });
+    HelmExport.writeChart(good, { name: 'kept', version: '0.1.0', outdir: dir });
+    const before = new Map((fs.readdirSync(dir, { recursive: true }) as string[]).sort()
+      .filter((f) => fs.statSync(path.join(dir, f)).isFile()).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+    // An app whose rendering fails halfway: a producer that throws in the second service's Deployment.
+    const bad = new GantryApp({ outdir: path.join(TMP, 'bad-dist') });
+    const chart = new Chart(bad, 'shop', { namespace: 'shop' });
+    new GoMicroservice(chart, 'orders', { image: 'ghcr.io/acme/orders:1.4.2' });
+    const payments = new GoMicroservice(chart, 'payments', { image: 'ghcr.io/acme/payments:1.0.0' });
+    payments.deployment.addJsonPatch(JsonPatch.replace('/spec/no/such/field', 1));
+    expect(() => HelmExport.writeChart(bad, { name: 'kept', version: '0.2.0', outdir: dir })).toThrow();
+    const after = new Map((fs.readdirSync(dir, { recursive: true }) as string[]).sort()
+      .filter((f) => fs.statSync(path.join(dir, f)).isFile()).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+    expect(after).toEqual(before);
+    expect(fs.readdirSync(TMP).filter((f) => f.startsWith('kept.gantry-'))).toEqual([]);
+  });
+});
