@@ -58,7 +58,7 @@ export class YamlEmitter {
   /** `jsyaml.dump(doc, { ...DUMP_OPTIONS, schema })`. */
   public dump(doc: unknown): string {
     try {
-      const text = this.node(doc, 0, true, true, false);
+      const text = this.node(doc, 0, true, false);
       return text === undefined ? '' : text + '\n';
     } catch (e) {
       if (!(e instanceof NotPlainData)) throw e;
@@ -73,11 +73,14 @@ export class YamlEmitter {
     return s;
   }
 
-  /** js-yaml's writeNode: the text of a value, or undefined for a value that is left out (undefined). */
-  private node(value: unknown, level: number, block: boolean, compact: boolean, isKey: boolean): string | undefined {
+  /**
+   * js-yaml's writeNode: the text of a value, or undefined for a value that is left out (undefined). Everything is in
+   * block context (no flow level), so js-yaml's `block` and `inblock` are always true here.
+   */
+  private node(value: unknown, level: number, compact: boolean, isKey: boolean): string | undefined {
     switch (typeof value) {
       case 'string':
-        return this.scalar(value, level, isKey, block);
+        return this.scalar(value, level, isKey);
       case 'undefined':
         return undefined;
       case 'number':
@@ -86,10 +89,10 @@ export class YamlEmitter {
       case 'object':
         if (value === null) return this.represent(value);
         if (Array.isArray(value)) {
-          return block && value.length > 0 ? this.sequence(value, level, compact) : this.flow(value);
+          return value.length > 0 ? this.sequence(value, level, compact) : this.flow(value);
         }
         if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) throw new NotPlainData();
-        return block && Object.keys(value).length > 0 ? this.mapping(value as Record<string, unknown>, level, compact) : this.flow(value);
+        return Object.keys(value).length > 0 ? this.mapping(value as Record<string, unknown>, level, compact) : this.flow(value);
       default:
         throw new NotPlainData();
     }
@@ -115,9 +118,9 @@ export class YamlEmitter {
   private mapping(object: Record<string, unknown>, level: number, compact: boolean): string {
     let result = '';
     for (const key of Object.keys(object)) {
-      const value = this.node(object[key], level + 1, true, false, false);
+      const value = this.node(object[key], level + 1, false, false);
       if (value === undefined) continue;
-      const keyText = this.scalar(key, level + 1, true, true);
+      const keyText = this.scalar(key, level + 1, true);
       if (keyText.length > 1024) throw new NotPlainData(); // js-yaml writes an explicit `? ` key
       if (!compact || result !== '') result += '\n' + this.indent(level);
       result += keyText + (value.charCodeAt(0) === 0x0a ? ':' : ': ') + value;
@@ -128,7 +131,7 @@ export class YamlEmitter {
   private sequence(array: unknown[], level: number, compact: boolean): string {
     let result = '';
     for (const item of array) {
-      const value = this.node(item, level + 1, true, true, false) ?? this.represent(null);
+      const value = this.node(item, level + 1, true, false) ?? this.represent(null);
       if (!compact || result !== '') result += '\n' + this.indent(level);
       result += (value.charCodeAt(0) === 0x0a ? '-' : '- ') + value;
     }
@@ -136,15 +139,15 @@ export class YamlEmitter {
   }
 
   /** js-yaml's writeScalar for a non-empty string, with the style of short strings remembered. */
-  private scalar(s: string, level: number, isKey: boolean, inBlock: boolean): string {
+  private scalar(s: string, level: number, isKey: boolean): string {
     if (s.length === 0) return "''";
     let style: number | undefined;
-    const remembered = s.length <= REMEMBERED_LENGTH && inBlock;
+    const remembered = s.length <= REMEMBERED_LENGTH;
     const styles = isKey ? this.keyStyles : this.valueStyles;
     if (remembered) style = styles.get(s);
     if (style === undefined) {
       // js-yaml quotes YAML 1.1's boolean words and sexagesimal numbers before it looks at anything else.
-      style = DEPRECATED_BOOLEANS.has(s) || DEPRECATED_BASE60.test(s) ? STYLE_QUOTED_AS_IS : this.chooseStyle(s, isKey, inBlock);
+      style = DEPRECATED_BOOLEANS.has(s) || DEPRECATED_BASE60.test(s) ? STYLE_QUOTED_AS_IS : this.chooseStyle(s, isKey);
       if (remembered) {
         if (styles.size >= REMEMBERED_MAX) styles.clear();
         styles.set(s, style);
@@ -166,7 +169,7 @@ export class YamlEmitter {
   }
 
   /** js-yaml's chooseScalarStyle with lineWidth -1, single quotes and no forced quotes. */
-  private chooseStyle(s: string, singleLineOnly: boolean, inBlock: boolean): number {
+  private chooseStyle(s: string, singleLineOnly: boolean): number {
     let char = 0;
     let prev = -1;
     let hasLineBreak = false;
@@ -178,7 +181,7 @@ export class YamlEmitter {
       } else if (!isPrintable(char)) {
         return STYLE_DOUBLE;
       }
-      plain = plain && isPlainSafe(char, prev, inBlock);
+      plain = plain && isPlainSafe(char, prev);
       prev = char;
     }
     if (!hasLineBreak) return plain && !this.ambiguous(s) ? STYLE_PLAIN : STYLE_SINGLE;
@@ -214,13 +217,11 @@ function isNsCharOrWhitespace(c: number): boolean {
   return isPrintable(c) && c !== 0xfeff && c !== 0x0d && c !== 0x0a;
 }
 
-/** `, [ ] { }` */
-const FLOW_INDICATORS = new Set([0x2c, 0x5b, 0x5d, 0x7b, 0x7d]);
-
-function isPlainSafe(c: number, prev: number, inBlock: boolean): boolean {
+/** js-yaml's isPlainSafe in block context, where flow indicators (`, [ ] { }`) are plain characters. */
+function isPlainSafe(c: number, prev: number): boolean {
   const nsOrWhite = isNsCharOrWhitespace(c);
   const ns = nsOrWhite && !isWhitespace(c);
-  return ((inBlock ? nsOrWhite : nsOrWhite && !FLOW_INDICATORS.has(c)) && c !== 0x23 && !(prev === 0x3a && !ns))
+  return (nsOrWhite && c !== 0x23 && !(prev === 0x3a && !ns))
     || (isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === 0x23)
     || (prev === 0x3a && ns);
 }

@@ -6,7 +6,7 @@ import { escapeTemplates, GENERATED_BY, moveToDefine, refuseForeignDirectory, wr
 import { chartReadme } from './chart-readme';
 import { declareTestValues, testedService, TestedService, testTemplate } from './chart-tests';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
-import { appNamespace, capabilityCondition, chartLabel, helmLabelHooks, HELPERS, namespaceHooks, namespaceInText } from './release';
+import { addHelmLabels, appNamespace, capabilityCondition, chartLabel, HELPERS, namespaceHooks, namespaceInText } from './release';
 import { getAt, valuesRef } from './template-hooks';
 import { GantryError } from '../core/errors';
 import { renderJson } from '../core/render';
@@ -129,26 +129,26 @@ export class HelmExport {
       if (d.defaultFrom !== undefined) fromObjects.set(d.defaultFrom.apiObject, [...fromObjects.get(d.defaultFrom.apiObject) ?? [], d]);
     }
     const defaults = new Map<ValueDeclaration, any>();
-    const rendered = new Set<ApiObject>();
+    const chartLabelValue = chartLabel(this.options.name, this.options.version);
     let tokens = 0;
     const tests: TestedService[] = [];
     for (const chart of inScope) {
       for (const o of chartObjects(chart)) {
         const json = renderJson(o);
-        rendered.add(o);
         for (const d of fromObjects.get(o) ?? []) {
           const value = getAt(json, d.defaultFrom!.pointer);
           defaults.set(d, value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
         }
         const file = groupOf(o, chart);
         const template = this.registry.templateOf(o);
-        const tested = this.registry.has([file, 'enabled']) ? testedService(json, file) : undefined;
+        // A service's switch (`orders.enabled`) holds every object of its template file, its test too.
+        const switched = this.registry.has([file, 'enabled']);
+        const tested = switched ? testedService(json, file) : undefined;
         if (tested) tests.push(tested);
-        // Chart-wide places first found in the JSON as synthesized: the release namespace and Helm's labels.
-        helmLabelHooks(json, chartLabel(this.options.name, this.options.version));
+        // Helm's labels go into the JSON as text; the places that name the namespace become hooks to the release's.
+        addHelmLabels(json, chartLabelValue);
         const hooks = [...template?.hooks ?? [], ...(namespace ? namespaceHooks(json, namespace) : [])];
-        // A service's switch (`orders.enabled`) holds every object of its template file.
-        const enabled = this.registry.has([file, 'enabled']) ? valuesRef([file, 'enabled']) : undefined;
+        const enabled = switched ? valuesRef([file, 'enabled']) : undefined;
         const conditions = [enabled, ...template?.conditions ?? [], capabilityCondition(json)].filter((c): c is string => c !== undefined);
         const placed: string[] = [];
         for (const hook of hooks) {
@@ -189,7 +189,7 @@ export class HelmExport {
       }
     }
 
-    const declarations = this.registry.all().filter((d) => d.defaultFrom === undefined || rendered.has(d.defaultFrom.apiObject));
+    const declarations = this.registry.all().filter((d) => d.defaultFrom === undefined || defaults.has(d));
     return {
       // Each file as the list of its objects' texts: written piece by piece, never joined into one string.
       files: new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b))),

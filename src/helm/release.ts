@@ -62,7 +62,7 @@ export function namespaceInText(text: string, namespace: string): string {
 }
 
 /** Helm's labels on the object itself, in `json` (never on pods or selectors, which an upgrade must not change). */
-export function helmLabelHooks(json: any, chart: string): void {
+export function addHelmLabels(json: any, chart: string): void {
   // Written as text, not template actions: the chart's name and version are known here, and Release.Service is always
   // Helm. A chart of 1,000 services has 10,000 objects, and every action costs helm template time.
   const metadata = json?.metadata;
