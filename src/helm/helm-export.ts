@@ -176,7 +176,9 @@ export class HelmExport {
         if (!files.has(file)) files.set(file, []);
         if (sink) sink(file, text);
         else files.get(file)!.push(text);
-        owners.set(file, [...owners.get(file) ?? [], `${o.kind} ${o.name}`]);
+        let owned = owners.get(file);
+        if (owned === undefined) owners.set(file, owned = []);
+        owned.push(`${o.kind} ${o.name}`);
       }
     }
     if (tests.length > 0) {
