@@ -50,6 +50,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Istio's and Argo Rollouts' CRD schemas (VirtualService, DestinationRule, Rollout, ...). Newer majors need Node 22 and ESM.
     '@kubernetes-models/istio@2.3.0',
     '@kubernetes-models/argo-rollouts@0.3.2',
+    // The Terraform export (src/terraform/): optional for users, loaded only when they export. Pinned: the prebuilt
+    // provider bindings are no longer published and 12.1.1 works with cdktf 0.21.0 only.
+    'cdktf@0.21.0',
+    '@cdktf/provider-kubernetes@12.1.1',
   ],
 
   // No hosted CI or release automation: CI is `.ci/run`.
@@ -84,7 +88,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   deps: ['js-yaml@^4.1.0', 'fastest-levenshtein@^1.0.16', '@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.12', '@lezer/highlight@^1.2.5'],
   // jsii libraries bundle their non-jsii runtime dependencies (with whatever those depend on, @lezer/common here).
   bundledDeps: ['js-yaml', 'fastest-levenshtein', '@prometheus-io/lezer-promql', '@lezer/lr', '@lezer/highlight'],
-  gitignore: ['/dist/', '/pkg/', '/.tools/', '/cdk8s.out/'],
+  // terraform-state/: the example's local Terraform state (examples/shop/environments.ts), kept out of dist/.
+  gitignore: ['/dist/', '/pkg/', '/.tools/', '/cdk8s.out/', '/terraform-state/'],
   npmignoreEnabled: true,
 });
 

@@ -70,3 +70,9 @@ export { ArgoNotification, type ArgoSyncOptions } from './gitops/argo-sync';
 
 // app
 export { GantryApp } from './app/gantry-app';
+
+// terraform (cdktf is loaded only when an export runs)
+export {
+  type TerraformAddOptions, TerraformExport, type TerraformExportOptions, type TerraformManifestOptions, type TerraformStackOptions,
+} from './terraform/terraform-export';
+export { type ExecProviderOptions, type KubeconfigProviderOptions, TerraformBackend, TerraformKubernetesProvider } from './terraform/terraform-provider';

@@ -13,6 +13,7 @@ const LAYERS: string[][] = [
   ['delivery', 'gitops'],
   ['mesh'],
   ['app'],
+  ['terraform'],
 ];
 const MAX_LINES = 400;
 const SRC = path.join(__dirname, '..', 'src');

@@ -3,7 +3,7 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ArgoApplicationSet, ArgoAppOfApps, ArgoCluster, ArgoProject, Environment,
+  ArgoApplicationSet, ArgoAppOfApps, ArgoCluster, ArgoProject, Environment, TerraformBackend, TerraformKubernetesProvider, TerraformStackOptions,
 } from '../../src';
 
 export const REPO = 'https://github.com/acme-shop/deploy.git';
@@ -61,4 +61,27 @@ export function shopArgoCd(argo: Construct, root: Construct, environments: Envir
     name: 'shop', project, environments, repoURL: REPO, sync: { createNamespace: true },
   });
   new ArgoAppOfApps(root, 'shop-root', { repoURL: REPO });
+}
+
+/**
+ * The same environments as Terraform stacks, for teams that apply with Terraform (or OpenTofu) rather than Argo CD.
+ * dev and staging share the cluster Argo CD runs in, reached through a kubeconfig context; prod is reached by its API
+ * server, with a token from the AWS CLI, as a CI runner would. dev's and staging's state stays in files beside the
+ * repository (outside dist/, which every synth replaces); prod's is in S3.
+ */
+export function shopTerraformStacks(): TerraformStackOptions[] {
+  const main = TerraformKubernetesProvider.kubeconfig({ path: '~/.kube/config', context: 'acme-shop-main' });
+  return [
+    { environment: 'dev', provider: main, backend: TerraformBackend.local('../../../terraform-state/dev.tfstate') },
+    { environment: 'staging', provider: main, backend: TerraformBackend.local('../../../terraform-state/staging.tfstate') },
+    {
+      environment: 'prod',
+      provider: TerraformKubernetesProvider.exec({
+        host: 'https://prod.k8s.acme-shop.example',
+        command: 'aws',
+        args: ['eks', 'get-token', '--cluster-name', 'prod'],
+      }),
+      backend: TerraformBackend.of('s3', { bucket: 'acme-shop-terraform', key: 'shop/prod.tfstate', region: 'eu-west-1' }),
+    },
+  ];
 }

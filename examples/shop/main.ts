@@ -3,11 +3,12 @@
 //   dist/argocd.k8s.yaml        the Argo CD project and ApplicationSet
 //   dist/argocd-root.k8s.yaml   the app-of-apps root, applied once by an admin
 //   dist/helm/shop/             prod as a Helm chart
+//   dist/terraform/<env>/       each environment as a Terraform stack (cdk.tf.json), for `terraform init && terraform plan`
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { shopArgoCd, shopEnvironments } from './environments';
+import { shopArgoCd, shopEnvironments, shopTerraformStacks } from './environments';
 import { buildShop } from './shop';
-import { GantryApp, GantryErrors, HelmExport } from '../../src';
+import { GantryApp, GantryErrors, HelmExport, TerraformExport } from '../../src';
 
 try {
   const app = new GantryApp();
@@ -21,6 +22,7 @@ try {
     description: 'The example shop: orders, inventory and payments',
     outdir: path.join(app.outdir, 'helm', 'shop'),
   });
+  TerraformExport.writeStacks(app, { outdir: path.join(app.outdir, 'terraform'), stacks: shopTerraformStacks() });
 } catch (error) {
   // Invalid input: the message says what to fix; a stack trace would only add noise.
   if (!GantryErrors.isGantryError(error)) throw error;

@@ -176,9 +176,8 @@ export class HelmExport {
         if (!files.has(file)) files.set(file, []);
         if (sink) sink(file, text);
         else files.get(file)!.push(text);
-        let owned = owners.get(file);
-        if (owned === undefined) owners.set(file, owned = []);
-        owned.push(`${o.kind} ${o.name}`);
+        if (!owners.has(file)) owners.set(file, []);
+        owners.get(file)!.push(`${o.kind} ${o.name}`);
       }
     }
     if (tests.length > 0) {

@@ -172,8 +172,9 @@ describe('example: shop', () => {
     };
     const first = run();
     expect(run()).toEqual(first);
-    // ... the same manifests as GantryApp in this process, and prod's Helm chart beside them.
-    expect(new Map([...first].filter(([f]) => !f.startsWith('helm')))).toEqual(files);
+    // ... the same manifests as GantryApp in this process, prod's Helm chart and each environment's Terraform stack beside them.
+    expect(new Map([...first].filter(([f]) => !f.startsWith('helm') && !f.startsWith('terraform')))).toEqual(files);
+    expect([...first.keys()].filter((f) => f.startsWith('terraform'))).toEqual(['dev', 'prod', 'staging'].map((env) => `terraform/${env}/cdk.tf.json`));
     expect([...first.keys()].filter((f) => f.startsWith('helm'))).toEqual([
       'helm/shop/.helmignore', 'helm/shop/Chart.yaml', 'helm/shop/README.md', 'helm/shop/templates/NOTES.txt', 'helm/shop/templates/_helpers.tpl',
       'helm/shop/templates/inventory.yaml', 'helm/shop/templates/orders.yaml', 'helm/shop/templates/payments.yaml',
