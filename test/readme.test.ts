@@ -203,6 +203,22 @@ describe('README', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  test('the Terraform snippet writes the environment\'s stack', () => {
+    const snippet = SNIPPETS.find((s) => s.includes('TerraformExport.writeStacks(app'))!;
+    const cwd = process.cwd();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-readme-'));
+    process.chdir(dir); // the snippet writes to dist/ and dist/terraform, relative paths
+    try {
+      run(snippet, { buildShop });
+    } finally {
+      process.chdir(cwd);
+    }
+    const stack = JSON.parse(fs.readFileSync(path.join(dir, 'dist', 'terraform', 'prod', 'cdk.tf.json'), 'utf8'));
+    expect(stack.terraform.backend).toEqual({ s3: { bucket: 'acme-shop-terraform', key: 'shop/prod.tfstate', region: 'eu-west-1' } });
+    expect(Object.keys(stack.resource.kubernetes_manifest)).toContain('deployment_shop_orders');
+    fs.rmSync(dir, { recursive: true });
+  });
+
   test('the HelmValues snippet exposes a value', () => {
     const snippet = SNIPPETS.find((s) => s.includes('HelmValues.of(app).expose'))!;
     const app = cdk8s.Testing.app();
