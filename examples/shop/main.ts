@@ -2,7 +2,7 @@
 //   dist/<env>/*.k8s.yaml       the manifests of dev, staging and prod, from one definition
 //   dist/argocd.k8s.yaml        the Argo CD project and ApplicationSet
 //   dist/argocd-root.k8s.yaml   the app-of-apps root, applied once by an admin
-//   dist/helm/shop/             prod as a Helm chart
+//   dist/helm/shop/             the shop as a Helm chart, with a values file per environment
 //   dist/terraform/<env>/       each environment as a Terraform stack (cdk.tf.json), for `terraform init && terraform plan`
 import * as path from 'path';
 import { Chart } from 'cdk8s';
@@ -21,6 +21,8 @@ try {
     version: '0.1.0',
     description: 'The example shop: orders, inventory and payments',
     outdir: path.join(app.outdir, 'helm', 'shop'),
+    // One chart for the three: values-dev.yaml, values-staging.yaml and values-prod.yaml each render that environment.
+    environments,
   });
   TerraformExport.writeStacks(app, { outdir: path.join(app.outdir, 'terraform'), stacks: shopTerraformStacks() });
 } catch (error) {

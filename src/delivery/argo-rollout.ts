@@ -4,12 +4,14 @@ import { Construct } from 'constructs';
 import { CanaryAnalysis, HASH_ARG } from './canary-analysis';
 import { CanaryStep } from './canary-step';
 import { BlueGreenStrategyOptions, CanaryStrategyOptions, RolloutStrategy } from './rollout-strategy';
+import { declareRolloutValues } from './rollout-values';
 import { checkDns1035, checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
 import { KubeService } from '../core/kube';
 import { ControllerManagedFields } from '../core/managed-fields';
 import { checkProps } from '../core/props';
 import { syncWaveAnnotations } from '../environment/sync-waves';
+import { registerValuesSource, valuesGroupOf } from '../helm/registry';
 import { IGoMicroservice } from '../workload/workload-contract';
 
 /** When Argo Rollouts scales the service's Deployment down, once the Rollout has taken its pods over. */
@@ -62,6 +64,8 @@ export class ArgoRollout extends Construct {
   public readonly analysisTemplate?: ApiObject;
   /** The preview Service of a blue-green Rollout. */
   public readonly previewService?: k8s.KubeService;
+
+  private switchedBy?: string[];
 
   /**
    * @param scope usually the service's chart
@@ -117,6 +121,20 @@ export class ArgoRollout extends Construct {
     service.handOver({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: service.name });
     if (service.hpa !== undefined) ControllerManagedFields.of(this.apiObject).add('/spec/replicas');
     this.node.addValidation({ validate: () => this.templateProblems() });
+    registerValuesSource(this, {
+      group: valuesGroupOf(service.name),
+      declare: (registry) => declareRolloutValues(registry, this, {
+        service, rollout: this.apiObject, companions: [this.analysisTemplate, this.previewService], switchedBy: this.switchedBy,
+      }),
+    });
+  }
+
+  /**
+   * Puts the Rollout under the Helm switch of the construct that owns it (an IstioCanary's), instead of its own.
+   * @internal
+   */
+  public _switchedBy(path: string[]): void {
+    this.switchedBy = path;
   }
 
   private analysis(service: IGoMicroservice, options: CanaryStrategyOptions | BlueGreenStrategyOptions, name: string, count?: number): ApiObject {

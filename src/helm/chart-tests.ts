@@ -1,6 +1,5 @@
 import { IConstruct } from 'constructs';
 import { ValueRegistry } from './registry';
-import { valuesRef } from './template-hooks';
 import { toYaml } from '../core/yaml';
 
 // `helm test`: for each service, a pod that asks its metrics endpoint through the Service (every Go service serves
@@ -17,10 +16,12 @@ export interface TestedService {
   readonly port: number;
   /** The pod's port behind it (a NetworkPolicy matches the pod's port, not the Service's). */
   readonly targetPort: number | string;
+  /** The conditions the Service is rendered under (`.Values.orders.enabled`, a switch of the construct that adds it). */
+  readonly conditions: string[];
 }
 
 /** The Service of `json` (a rendered object) to test, if it is one with a `metrics` port. */
-export function testedService(json: any, group: string): TestedService | undefined {
+export function testedService(json: any, group: string): Omit<TestedService, 'conditions'> | undefined {
   if (json.kind !== 'Service' || json.apiVersion !== 'v1') return undefined;
   const port = (json.spec?.ports ?? []).find((p: any) => p.name === 'metrics');
   if (port === undefined || json.spec?.selector === undefined) return undefined;
@@ -80,5 +81,6 @@ export function testTemplate(s: TestedService): string {
   const text = [policy, pod].map((o) => `---\n${toYaml(o)}`).join('')
     .replace(/__NAMESPACE__/g, '{{ $.Release.Namespace | quote }}')
     .replace('__IMAGE__', '{{ include "gantry.image" (dict "image" $.Values.tests.image "global" $.Values.global) | quote }}');
-  return `{{- if ${valuesRef([s.group, 'enabled'])} }}\n${text}{{- end }}\n`;
+  const test = s.conditions.length === 1 ? s.conditions[0] : `and ${s.conditions.map((c) => `(${c})`).join(' ')}`;
+  return `{{- if ${test} }}\n${text}{{- end }}\n`;
 }

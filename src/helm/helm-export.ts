@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { escapeTemplates, GENERATED_BY, moveToDefine, refuseForeignDirectory, writePieces, yamlPathAt } from './chart-files';
+import { ChartRendering, environmentValues } from './chart-environments';
+import { escapeTemplates, GENERATED_BY, moveToDefine, refuseForeignDirectory, writePieces } from './chart-files';
 import { chartReadme } from './chart-readme';
 import { declareTestValues, testedService, TestedService, testTemplate } from './chart-tests';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
@@ -103,9 +104,7 @@ export class HelmExport {
    * Renders the templates and values of the scope. With a `sink`, each object's text goes to it as it is rendered and
    * `files` holds no text (only the file names); without one, `files` holds every piece, for comparing environments.
    */
-  private render(sink?: (file: string, piece: string) => void): {
-    files: Map<string, string[]>; owners: Map<string, string[]>; values: any; schema: any; namespace?: string;
-  } {
+  private render(sink?: (file: string, piece: string) => void): ChartRendering & { schema: any; namespace?: string } {
     const root = this.scope.node.root;
     const { charts } = prepareApp(root);
     const inScope = charts.filter((c) => this.scope === root || c === this.scope || c.node.scopes.includes(this.scope));
@@ -144,12 +143,13 @@ export class HelmExport {
         // A service's switch (`orders.enabled`) holds every object of its template file, its test too.
         const switched = this.registry.has([file, 'enabled']);
         const tested = switched ? testedService(json, file) : undefined;
-        if (tested) tests.push(tested);
         // Helm's labels go into the JSON as text; the places that name the namespace become hooks to the release's.
         addHelmLabels(json, chartLabelValue);
         const hooks = [...template?.hooks ?? [], ...(namespace ? namespaceHooks(json, namespace) : [])];
         const enabled = switched ? valuesRef([file, 'enabled']) : undefined;
         const conditions = [enabled, ...template?.conditions ?? [], capabilityCondition(json)].filter((c): c is string => c !== undefined);
+        // The test of a Service is rendered under the Service's conditions.
+        if (tested) tests.push({ ...tested, conditions });
         const placed: string[] = [];
         for (const hook of hooks) {
           const token = `__gantry_${tokens++}__`;
@@ -198,6 +198,7 @@ export class HelmExport {
       values: buildValues(this.scope, declarations, defaults),
       schema: buildSchema(declarations),
       namespace,
+      declarations,
     };
   }
 
@@ -227,10 +228,13 @@ export class HelmExport {
         }
         fs.writeSync(fd, piece);
       };
-      const { files, owners, values, schema, namespace } = this.render(sink);
+      const { files, owners, values, schema, namespace, declarations } = this.render(sink);
       closeAll();
-      const environmentValues = perEnvironment.map((env) => this.compareEnvironment(env, files, owners));
-      this.writeChartFiles(staging, files, values, schema, namespace, environmentValues);
+      const chart = { files, owners, values, declarations };
+      const valuesFiles = perEnvironment.map((env) => ({
+        env, values: environmentValues(env, chart, new HelmExport(env, { ...this.options, environments: undefined }).render()),
+      }));
+      this.writeChartFiles(staging, files, values, schema, namespace, valuesFiles);
       fs.rmSync(dir, { recursive: true, force: true });
       fs.mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
       fs.renameSync(staging, dir);
@@ -240,34 +244,9 @@ export class HelmExport {
     }
   }
 
-  /** The values of `env` for this chart, or an error naming what differs in a way no value expresses. */
-  private compareEnvironment(env: Environment, files: Map<string, string[]>, owners: Map<string, string[]>): { env: Environment; values: any } {
-    const other = new HelmExport(env, { ...this.options, environments: undefined }).render();
-    for (const [file, pieces] of files) {
-      const theirPieces = other.files.get(file) ?? [];
-      const i = pieces.findIndex((p, k) => theirPieces[k] !== p);
-      if (i < 0 && theirPieces.length === pieces.length) continue;
-      const at = Math.max(i, 0);
-      const mine = (pieces[at] ?? '').split('\n');
-      const theirs = (theirPieces[at] ?? '').split('\n');
-      const line = mine.findIndex((l, k) => theirs[k] !== l);
-      // Shown: their first line of manifest, not a template action that guards it.
-      let theirLine = line;
-      while (theirLine < theirs.length - 1 && theirs[theirLine].trim().startsWith('{{')) theirLine++;
-      const lineInFile = pieces.slice(0, at).reduce((n, p) => n + p.split('\n').length - 1, 0) + line + 1;
-      const field = yamlPathAt(mine, line);
-      throw GantryError.of(env, 'environments', env.name,
-        `differs from the exported chart in ${owners.get(file)?.[at] ?? file}${field ? `, field ${field}` : ''} (templates/${file}.yaml line ${lineInFile}): `
-        + `the chart has ${JSON.stringify(mine[line]?.trim() ?? '')} where ${env.name} has ${JSON.stringify(theirs[theirLine]?.trim() ?? '')}, `
-        + 'and no value expresses that',
-        'keep environment differences to image, replicas, autoscaling and resources, or export that environment as a chart of its own');
-    }
-    return { env, values: other.values };
-  }
-
   /** Chart.yaml, the values, schema and README, the templates not written yet, helpers and notes, into `dir`. */
   private writeChartFiles(dir: string, files: Map<string, string[]>, values: any, schema: any, namespace: string | undefined,
-    environmentValues: { env: Environment; values: any }[]): void {
+    valuesFiles: { env: Environment; values: any }[]): void {
     const description = this.options.description ?? `Generated by cdk8s-gantry from ${this.scope.node.path || 'the app'}`;
     fs.writeFileSync(path.join(dir, 'Chart.yaml'), toYaml({
       apiVersion: 'v2',
@@ -289,7 +268,7 @@ export class HelmExport {
       fs.mkdirSync(path.dirname(path.join(dir, 'templates', `${file}.yaml`)), { recursive: true });
       writePieces(path.join(dir, 'templates', `${file}.yaml`), pieces);
     }
-    for (const { env, values: v } of environmentValues) {
+    for (const { env, values: v } of valuesFiles) {
       fs.writeFileSync(path.join(dir, `values-${env.name}.yaml`), `# Values of environment ${env.name}.\n${toYaml(v)}`);
     }
     fs.writeFileSync(path.join(dir, 'templates', '_helpers.tpl'), HELPERS);

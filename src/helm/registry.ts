@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { TemplateHook } from './template-hooks';
+import { TemplateHook, valuesRef } from './template-hooks';
 import { GantryError } from '../core/errors';
 
 // What constructs declare for a Helm export: values (default and schema) and templated places in objects.
@@ -16,6 +16,11 @@ export interface ValueDeclaration {
   readonly defaultValue?: any;
   /** Or: read the default from this field of this object, as synthesized. */
   readonly defaultFrom?: { apiObject: ApiObject; pointer: string };
+  /**
+   * A boolean that switches objects (or parts of them) a construct adds: an environment without that construct gets
+   * the switch off in its values file, instead of differing from the chart.
+   */
+  readonly structural?: boolean;
 }
 
 /** The templated places of one object, and the conditions it is rendered under (all must hold). */
@@ -55,6 +60,17 @@ export class ValueRegistry {
    */
   public define(apiObject: ApiObject, field: string, name: string): void {
     this.template(apiObject).defines.push({ field, name });
+  }
+
+  /**
+   * Declares the structural switch `path` (a boolean, on by default) and renders `objects` only while it is on. Returns
+   * the template reference to it, for the parts of other objects it guards.
+   */
+  public declareSwitch(owner: IConstruct, path: string[], description: string, objects: (ApiObject | undefined)[]): string {
+    this.declare(owner, { path, schema: { type: 'boolean', description }, defaultValue: true, structural: true });
+    const ref = valuesRef(path);
+    for (const o of objects) if (o !== undefined) this.condition(o, ref);
+    return ref;
   }
 
   public templateOf(apiObject: ApiObject): ObjectTemplate | undefined {

@@ -66,6 +66,17 @@ export function scalarHook(pointer: string, expression: string): TemplateHook {
   };
 }
 
+/** A field, key and value, replaced by template lines at the key's indentation (`{{- if }}` one value `{{- else }}` another). */
+export function fieldBlockHook(pointer: string, lines: (indent: string) => string[]): TemplateHook {
+  return {
+    place: (json, token) => {
+      const { parent, key } = parentOf(json, pointer);
+      parent[key] = token;
+    },
+    render: (line) => lines(' '.repeat(keyColumn(line))).join('\n'),
+  };
+}
+
 /** A map or list field rendered from a structured value: `resources:` then `{{- toYaml ... | nindent N }}`. */
 export function structuredHook(pointer: string, expression: string): TemplateHook {
   return {

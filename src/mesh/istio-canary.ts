@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CanaryMatch } from './canary-match';
 import { declareCanaryValues } from './istio-canary-values';
-import { claimDestinationRule, istioHost, joinMesh } from './istio-service';
+import { claimDestinationRule, istioHost, joinMesh, meshRuleCondition } from './istio-service';
 import { meshProblems } from './mesh-links';
 import { trafficPolicy, TrafficPolicyOptions } from './traffic-policy';
 import { checkInt, checkNamespace, checkSeconds } from '../core/checks';
@@ -236,7 +236,7 @@ export class IstioCanary extends Construct {
       },
     });
 
-    joinMesh(service, monitoringNamespace);
+    const joined = joinMesh(service, monitoringNamespace);
     if (mesh.gateways.length > 0) {
       service.allowIngress({
         from: [IngressPeer.namespace(mesh.gatewayNamespace)],
@@ -263,12 +263,26 @@ export class IstioCanary extends Construct {
       });
     }
     const canaryTrack = this.canary;
+    const group = ServiceValues.groupOf(service.name);
     if (canaryTrack !== undefined) {
       registerValuesSource(this, {
-        group: ServiceValues.groupOf(service.name),
+        group,
         declare: (registry) => declareCanaryValues(registry, {
           service, virtualService: this.virtualService, canary: canaryTrack, weight: this.weight, weightedRoutes,
         }),
+      });
+    } else if (this.rollout !== undefined) {
+      // In a Helm chart, a switch for the routes and the Rollout together: one chart serves environments that release
+      // through the canary and environments where the Deployment keeps its pods.
+      const path = [group, 'canary', 'enabled'];
+      this.rollout._switchedBy(path);
+      registerValuesSource(this, {
+        group,
+        declare: (registry) => {
+          const ref = registry.declareSwitch(this, path, 'Release through the canary (the Istio routes and the Argo Rollouts Rollout); '
+            + 'false leaves the pods to the Deployment', [this.virtualService, this.destinationRule]);
+          if (joined) meshRuleCondition(registry, service, ref);
+        },
       });
     }
     this.node.addValidation({

@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { claimDestinationRule, istioHost, joinMesh } from './istio-service';
+import { claimDestinationRule, istioHost, joinMesh, meshRuleCondition } from './istio-service';
 import { trafficPolicy, TrafficPolicyOptions } from './traffic-policy';
 import { checkNamespace } from '../core/checks';
 import { checkProps } from '../core/props';
 import { syncWaveAnnotations } from '../environment/sync-waves';
+import { registerValuesSource, valuesGroupOf } from '../helm/registry';
 import { IGoMicroservice } from '../workload/workload-contract';
 
 /**
@@ -54,6 +55,15 @@ export class IstioCircuitBreaker extends Construct {
       metadata: { name: service.name, namespace: service.namespace, labels: { ...service.labels }, annotations: syncWaveAnnotations(this, 'DestinationRule') },
       spec: { host: istioHost(service), trafficPolicy: policy },
     });
-    joinMesh(service, monitoringNamespace);
+    const joined = joinMesh(service, monitoringNamespace);
+    // In a Helm chart, a switch: one chart serves environments with and without the breaker (and the mesh).
+    registerValuesSource(this, {
+      group: valuesGroupOf(service.name),
+      declare: (registry) => {
+        const ref = registry.declareSwitch(this, [valuesGroupOf(service.name), 'circuitBreaker', 'enabled'],
+          'The DestinationRule that breaks the circuit to failing pods (the service is in an Istio mesh)', [this.destinationRule]);
+        if (joined) meshRuleCondition(registry, service, ref);
+      },
+    });
   }
 }

@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { GantryError } from '../core/errors';
+import { ValueRegistry } from '../helm/registry';
+import { listItemConditionHook } from '../helm/template-hooks';
 import { IngressPeer } from '../network/ingress-peer';
 import { IGoMicroservice } from '../workload/workload-contract';
 
@@ -27,9 +29,20 @@ export function claimDestinationRule(scope: IConstruct, service: IGoMicroservice
   DESTINATION_RULES.set(service, scope.node.path);
 }
 
-/** Lets Prometheus, in `monitoringNamespace`, reach the service's sidecars (once per service). */
-export function joinMesh(service: IGoMicroservice, monitoringNamespace: string): void {
-  if (IN_MESH.has(service)) return;
+/**
+ * Lets Prometheus, in `monitoringNamespace`, reach the service's sidecars (once per service). Returns whether this
+ * call added the rule.
+ */
+export function joinMesh(service: IGoMicroservice, monitoringNamespace: string): boolean {
+  if (IN_MESH.has(service)) return false;
   IN_MESH.add(service);
   service.allowIngress({ from: [IngressPeer.namespace(monitoringNamespace)], ports: SIDECAR_METRICS_PORTS });
+  return true;
+}
+
+/** In a Helm chart, renders the rule `joinMesh` added only while `condition` (a switch of the construct that added it) holds. */
+export function meshRuleCondition(registry: ValueRegistry, service: IGoMicroservice, condition: string): void {
+  if (service.networkPolicy === undefined) return;
+  registry.hook(service.networkPolicy, listItemConditionHook('/spec/ingress',
+    (rule) => (rule?.ports ?? []).some((p: any) => p.port === SIDECAR_METRICS_PORTS[0]), condition));
 }

@@ -21,6 +21,11 @@ export interface IGoMicroservice extends IScalableWorkload, IMonitorable {
   /** The Service. */
   readonly service: k8s.KubeService;
   /**
+   * The NetworkPolicy that admits the service's callers.
+   * @default - none, when the service turned it off
+   */
+  readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  /**
    * The service's monitoring, when it has some: its metric names are what canary analysis queries.
    * @default - not monitored
    */

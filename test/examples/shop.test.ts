@@ -172,14 +172,15 @@ describe('example: shop', () => {
     };
     const first = run();
     expect(run()).toEqual(first);
-    // ... the same manifests as GantryApp in this process, prod's Helm chart and each environment's Terraform stack beside them.
+    // ... the same manifests as GantryApp in this process, the Helm chart (a values file per environment) and each
+    // environment's Terraform stack beside them.
     expect(new Map([...first].filter(([f]) => !f.startsWith('helm') && !f.startsWith('terraform')))).toEqual(files);
     expect([...first.keys()].filter((f) => f.startsWith('terraform'))).toEqual(['dev', 'prod', 'staging'].map((env) => `terraform/${env}/cdk.tf.json`));
     expect([...first.keys()].filter((f) => f.startsWith('helm'))).toEqual([
       'helm/shop/.helmignore', 'helm/shop/Chart.yaml', 'helm/shop/README.md', 'helm/shop/templates/NOTES.txt', 'helm/shop/templates/_helpers.tpl',
       'helm/shop/templates/inventory.yaml', 'helm/shop/templates/orders.yaml', 'helm/shop/templates/payments.yaml',
       'helm/shop/templates/tests/inventory.yaml', 'helm/shop/templates/tests/orders.yaml', 'helm/shop/templates/tests/payments.yaml',
-      'helm/shop/values.schema.json', 'helm/shop/values.yaml',
+      'helm/shop/values-dev.yaml', 'helm/shop/values-prod.yaml', 'helm/shop/values-staging.yaml', 'helm/shop/values.schema.json', 'helm/shop/values.yaml',
     ]);
   }, 60_000);
 });

@@ -353,17 +353,16 @@ describe('HelmValues.expose', () => {
   });
 });
 
-// Monitoring objects hold the namespace inside PromQL and the dashboard, which no value expresses: charts with a
-// values file per environment are for the workloads (see the README).
 // Per-environment values express what differs in values: images, replicas, autoscaling, resources, and how alerts
-// route (the namespace follows the release). Not the mesh: prod releases through objects the other environments lack.
+// route (the namespace follows the release); and, with switches, the objects an environment lacks: staging's and
+// prod's circuit breaker, prod's canary and blue-green Rollouts.
 const buildShopWithoutMesh = (scope: Construct) => buildShop(scope, { mesh: false });
 
 describe('HelmExport: one chart, a values file per environment', () => {
   const outdir = tmp('gantry-helm-envs-');
   const app = new GantryApp({ outdir });
   const environments = shopEnvironments(app);
-  environments.forEach(buildShopWithoutMesh);
+  environments.forEach((env) => buildShop(env));
   app.synth();
   const chartDir = path.join(outdir, 'helm', 'shop');
   HelmExport.writeChart(environments[2], { name: 'shop', version: '0.1.0', outdir: chartDir, environments });
@@ -396,6 +395,20 @@ describe('HelmExport: one chart, a values file per environment', () => {
     expect(values('prod').orders.autoscaling).toMatchObject({ minReplicas: 4, maxReplicas: 40 });
     expect(values('prod').payments.replicas).toBe(3);
     expect(values('staging').payments.replicas).toBe(2);
+    // The switches of the objects an environment lacks.
+    expect([values('dev'), values('staging'), values('prod')].map((v) => [v.inventory.circuitBreaker, v.orders.canary, v.payments.rollout])).toEqual([
+      [{ enabled: false }, { enabled: false }, { enabled: false }],
+      [{ enabled: true }, { enabled: false }, { enabled: false }],
+      [{ enabled: true }, { enabled: true }, { enabled: true }],
+    ]);
+  });
+
+  test('with the canary switched off, the HPA scales the Deployment again and the Rollout and its routes are gone', () => {
+    const prod = render(chartDir, { namespace: 'shop', valuesFiles: [path.join(chartDir, 'values-prod.yaml')], set: { 'orders.canary.enabled': 'false' } });
+    expect(prod.filter((o) => ['Rollout', 'VirtualService', 'AnalysisTemplate'].includes(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`))
+      .toEqual(['AnalysisTemplate/payments-analysis', 'Rollout/payments']);
+    expect(prod.find((o) => o.kind === 'HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders' });
+    expect(prod.filter((o) => o.kind === 'DestinationRule').map((o) => o.metadata.name)).toEqual(['inventory']);
   });
 
   test('fails when an environment differs in a way no value expresses, and says where', () => {
