@@ -50,7 +50,7 @@ export interface TemplateHook {
 const leading = (line: string) => line.length - line.trimStart().length;
 
 /** The column of the key on `line` (after any list dash). */
-function keyColumn(line: string): number {
+export function keyColumn(line: string): number {
   const m = /^(\s*)(- )*/.exec(line)!;
   return m[0].length;
 }

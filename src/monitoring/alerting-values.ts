@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Routing, Rule } from './rules';
 import { ValueRegistry } from '../helm/registry';
-import { blockHook, scalarHook, valuesRef } from '../helm/template-hooks';
+import { keyColumn, TemplateHook, valuesRef } from '../helm/template-hooks';
 
 // How the alerts of a Helm chart are routed, as chart values: the labels every alert and recorded series carries
 // (`environment: prod`, an environment's `alerting.labels`) and whether alerts that would page do. With them, the
@@ -35,21 +35,50 @@ export function declareAlertingValues(registry: ValueRegistry, owner: IConstruct
       defaultValue: { ...routing.labels },
     });
   }
-  // Which alerts page only where paging is on: those whose severity differs between the two routings.
-  const paging = groupsOf({ ...routing, pages: true });
-  const quiet = groupsOf({ ...routing, pages: false });
+  // Which alerts page only where paging is on: those whose severity differs between the two routings. One hook for
+  // all the rules of the object, holding only indices and severities: a hook per place (about 40 a service) cost 30 MB
+  // for 1,000 services, kept until the export ends.
+  const places = severityPlaces(groupsOf({ ...routing, pages: true }), groupsOf({ ...routing, pages: false }));
+  if (places.some((p) => p.paging !== p.quiet) || routingKeys.length > 0) registry.hook(rules, alertRoutingHook(places, routingKeys));
+}
+
+/** A rule with labels: its group and index, and its severity with paging on and off. */
+interface SeverityPlace {
+  readonly group: number;
+  readonly rule: number;
+  readonly paging?: string;
+  readonly quiet?: string;
+}
+
+function severityPlaces(paging: { rules: Rule[] }[], quiet: { rules: Rule[] }[]): SeverityPlace[] {
+  const places: SeverityPlace[] = [];
   paging.forEach((group, g) => group.rules.forEach((rule, i) => {
-    if (rule.labels === undefined) return;
-    const at = `/spec/groups/${g}/rules/${i}/labels`;
-    if (rule.labels.severity !== quiet[g].rules[i].labels?.severity) {
-      registry.hook(rules, scalarHook(`${at}/severity`, `ternary ${JSON.stringify(rule.labels.severity)} ${JSON.stringify(quiet[g].rules[i].labels!.severity)} ${valuesRef(PAGE)} | quote`));
-    }
-    // Without routing labels (no environment) there is nothing to replace: no template action per rule.
-    if (routingKeys.length === 0) return;
-    registry.hook(rules, blockHook(at, routingKeys, (indent) => [
-      `${indent}{{- with ${valuesRef(LABELS)} }}`,
-      `${indent}{{- toYaml . | nindent ${indent.length} }}`,
-      `${indent}{{- end }}`,
-    ]));
+    if (rule.labels !== undefined) places.push({ group: g, rule: i, paging: rule.labels.severity, quiet: quiet[g].rules[i].labels?.severity });
   }));
+  return places;
+}
+
+/**
+ * The severities (`ternary` on `alerting.page`) and routing labels (`alerting.labels`, in place of the rule's own) of
+ * every rule: the token with `s<k>` marks the severity of place k, with `l<k>` its labels.
+ */
+function alertRoutingHook(places: SeverityPlace[], routingKeys: string[]): TemplateHook {
+  return {
+    place: (json, token) => places.forEach((p, k) => {
+      const labels = json.spec.groups[p.group].rules[p.rule].labels;
+      if (p.paging !== p.quiet) labels.severity = `${token}s${k}`;
+      if (routingKeys.length === 0) return;
+      for (const key of routingKeys) delete labels[key];
+      labels[`${token}l${k}`] = 'x';
+    }),
+    render: (line, token) => {
+      const [, kind, k] = new RegExp(`${token}([sl])(\\d+)`).exec(line)!;
+      if (kind === 's') {
+        const p = places[Number(k)];
+        return line.replace(`${token}s${k}`, `{{ ternary ${JSON.stringify(p.paging)} ${JSON.stringify(p.quiet)} ${valuesRef(PAGE)} | quote }}`);
+      }
+      const indent = ' '.repeat(keyColumn(line));
+      return [`${indent}{{- with ${valuesRef(LABELS)} }}`, `${indent}{{- toYaml . | nindent ${indent.length} }}`, `${indent}{{- end }}`].join('\n');
+    },
+  };
 }
