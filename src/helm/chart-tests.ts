@@ -45,7 +45,7 @@ export function declareTestValues(registry: ValueRegistry, scope: IConstruct): v
   });
 }
 
-/** `templates/tests/<group>.yaml`: the NetworkPolicy and the pod of one service's test. */
+/** The NetworkPolicy and the pod of one service's test, in `templates/tests/metrics.yaml`. */
 export function testTemplate(s: TestedService): string {
   const name = `${s.name}-helm-test`.slice(0, 63);
   const testLabel = { 'gantry.dev/helm-test': s.name };

@@ -182,8 +182,10 @@ export class HelmExport {
     }
     if (tests.length > 0) {
       declareTestValues(this.registry, this.scope);
+      // One file for every service's test: a file of its own each would double the files a chart of many services
+      // creates, and creating files is most of the time of writing them.
       for (const t of tests) {
-        const file = `tests/${t.group}`;
+        const file = 'tests/metrics';
         if (!files.has(file)) files.set(file, []);
         if (sink) sink(file, testTemplate(t));
         else files.get(file)!.push(testTemplate(t));

@@ -23,16 +23,19 @@ export interface ValueDeclaration {
   readonly structural?: boolean;
 }
 
-/** The templated places of one object, and the conditions it is rendered under (all must hold). */
+/**
+ * The templated places of one object, and the conditions it is rendered under (all must hold). Lists are created when
+ * first used: a chart of thousands of services has tens of thousands of these.
+ */
 export interface ObjectTemplate {
   readonly hooks: TemplateHook[];
-  readonly conditions: string[];
+  conditions?: string[];
   /** Top-level fields whose block becomes a named template (`define`), which the object includes. */
-  readonly defines: { readonly field: string; readonly name: string }[];
+  defines?: { readonly field: string; readonly name: string }[];
 }
 
 export class ValueRegistry {
-  private readonly declarations = new Map<string, { decl: ValueDeclaration; owner: string }>();
+  private readonly declarations = new Map<string, { decl: ValueDeclaration; owner: IConstruct }>();
   private readonly templates = new Map<ApiObject, ObjectTemplate>();
 
   /** Declares a value. Two declarations of one key are an error. */
@@ -40,9 +43,9 @@ export class ValueRegistry {
     const key = decl.path.join('.');
     const existing = this.declarations.get(key);
     if (existing !== undefined) {
-      throw GantryError.of(owner, 'values', key, `is declared twice, here and by ${existing.owner}`, 'expose one of them under another key');
+      throw GantryError.of(owner, 'values', key, `is declared twice, here and by ${existing.owner.node.path}`, 'expose one of them under another key');
     }
-    this.declarations.set(key, { decl, owner: owner.node.path });
+    this.declarations.set(key, { decl, owner });
   }
 
   public hook(apiObject: ApiObject, hook: TemplateHook): void {
@@ -51,7 +54,8 @@ export class ValueRegistry {
 
   /** Renders `apiObject` only when the template `expression` is true (and its other conditions). */
   public condition(apiObject: ApiObject, expression: string): void {
-    this.template(apiObject).conditions.push(expression);
+    const t = this.template(apiObject);
+    (t.conditions ??= []).push(expression);
   }
 
   /**
@@ -59,7 +63,8 @@ export class ValueRegistry {
    * can then include it too (a checksum of a ConfigMap's data, for example).
    */
   public define(apiObject: ApiObject, field: string, name: string): void {
-    this.template(apiObject).defines.push({ field, name });
+    const t = this.template(apiObject);
+    (t.defines ??= []).push({ field, name });
   }
 
   /**
@@ -87,7 +92,8 @@ export class ValueRegistry {
       if (d.decl.defaultFrom === undefined || objects.has(d.decl.defaultFrom.apiObject)) copy.declarations.set(key, d);
     }
     for (const [o, t] of this.templates) {
-      if (objects.has(o)) copy.templates.set(o, { hooks: [...t.hooks], conditions: [...t.conditions], defines: [...t.defines] });
+      if (!objects.has(o)) continue;
+      copy.templates.set(o, { hooks: [...t.hooks], conditions: t.conditions && [...t.conditions], defines: t.defines && [...t.defines] });
     }
     return copy;
   }
@@ -104,7 +110,7 @@ export class ValueRegistry {
   private template(apiObject: ApiObject): ObjectTemplate {
     let t = this.templates.get(apiObject);
     if (t === undefined) {
-      t = { hooks: [], conditions: [], defines: [] };
+      t = { hooks: [] };
       this.templates.set(apiObject, t);
     }
     return t;

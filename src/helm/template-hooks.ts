@@ -55,15 +55,26 @@ export function keyColumn(line: string): number {
   return m[0].length;
 }
 
-/** A scalar field whose value is a template expression: `replicas: {{ .Values.orders.replicas }}`. */
+/**
+ * A scalar field whose value is a template expression: `replicas: {{ .Values.orders.replicas }}`. A class, not a pair of
+ * closures: charts of thousands of services hold tens of thousands of these until the export ends. It holds no state,
+ * so one can template the same field of several objects.
+ */
+class ScalarHook implements TemplateHook {
+  constructor(private readonly pointer: string, private readonly expression: string) {}
+
+  public place(json: any, token: string): void {
+    const { parent, key } = parentOf(json, this.pointer);
+    parent[key] = token;
+  }
+
+  public render(line: string, token: string): string {
+    return line.replace(token, `{{ ${this.expression} }}`);
+  }
+}
+
 export function scalarHook(pointer: string, expression: string): TemplateHook {
-  return {
-    place: (json, token) => {
-      const { parent, key } = parentOf(json, pointer);
-      parent[key] = token;
-    },
-    render: (line, token) => line.replace(token, `{{ ${expression} }}`),
-  };
+  return new ScalarHook(pointer, expression);
 }
 
 /** A field, key and value, replaced by template lines at the key's indentation (`{{- if }}` one value `{{- else }}` another). */
@@ -194,6 +205,30 @@ export function listItemConditionHook(listPointer: string, match: (item: any) =>
     render: (line, token) => {
       const indent = ' '.repeat(leading(line));
       return line.includes(`${token}if`) ? `${indent}{{- if ${condition} }}` : `${indent}{{- end }}`;
+    },
+  };
+}
+
+/**
+ * The items of the list at `listPointer` whose `name` is one of `names`, each rendered only while `conditionOf(name)`
+ * holds (one hook for all of them): two marker items around each become `{{- if ... }}` and `{{- end }}`.
+ */
+export function namedItemsConditionHook(listPointer: string, names: string[], conditionOf: (name: string) => string): TemplateHook {
+  return {
+    place: (json, token) => {
+      const list = getAt(json, listPointer);
+      if (!Array.isArray(list)) return;
+      for (let i = list.length - 1; i >= 0; i--) {
+        const k = names.indexOf(list[i]?.name);
+        if (k < 0) continue;
+        list.splice(i + 1, 0, `${token}end`);
+        list.splice(i, 0, `${token}if${k}`);
+      }
+    },
+    render: (line, token) => {
+      const indent = ' '.repeat(leading(line));
+      const k = new RegExp(`${token}if(\\d+)`).exec(line)?.[1];
+      return k === undefined ? `${indent}{{- end }}` : `${indent}{{- if ${conditionOf(names[Number(k)])} }}`;
     },
   };
 }

@@ -7,8 +7,8 @@ import { HpaPolicy } from '../autoscaling/hpa-policy';
 import { ImageReference } from '../core/image';
 import { RecommendedLabels as L } from '../core/labels';
 import {
-  appendListHook, blockHook, imageExpression, listItemConditionHook, listPreludeHook, mergeMapHook, optionalMapFieldHook, pullSecretsHook, scalarHook,
-  structuredHook,
+  appendListHook, blockHook, imageExpression, listPreludeHook, mergeMapHook, namedItemsConditionHook, optionalMapFieldHook, pullSecretsHook,
+  scalarHook, structuredHook,
 } from '../helm/template-hooks';
 
 // The Helm values of one GoMicroservice, in the order values.yaml lists them, and where they go in its objects. The
@@ -69,7 +69,8 @@ export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): voi
     // Its own value, so that a new image tag changes only the image, and environments can say which version they run.
     v.declare(['version'], { type: 'string', maxLength: 63, description: 'The app.kubernetes.io/version label' }, s.version);
     const label = `/metadata/labels/${L.VERSION.replace('/', '~1')}`;
-    for (const o of [...s.objects, ...s.monitoring]) v.hook(o, scalarHook(label, `${v.ref('version')} | quote`));
+    const versionLabel = scalarHook(label, `${v.ref('version')} | quote`);
+    for (const o of [...s.objects, ...s.monitoring]) v.hook(o, versionLabel);
     v.hook(d, scalarHook(`${pod}${label}`, `${v.ref('version')} | quote`));
   }
 
@@ -115,8 +116,8 @@ export function declareServiceValues(v: ServiceValues, s: ServiceHelmState): voi
     // The names extraEnv sets, computed once for the list (one include, not one per entry).
     v.hook(d, listPreludeHook(`${container}/env`, `$extraEnvNames := include "gantry.names" ${v.ref('extraEnv')} | splitList "\\n"`));
   }
-  for (const name of envNames) {
-    v.hook(d, listItemConditionHook(`${container}/env`, (e) => e?.name === name, `not (has ${JSON.stringify(name)} $extraEnvNames)`));
+  if (envNames.length > 0) {
+    v.hook(d, namedItemsConditionHook(`${container}/env`, envNames, (name) => `not (has ${JSON.stringify(name)} $extraEnvNames)`));
   }
   v.hook(d, appendListHook(`${container}/env`, v.ref('extraEnv')));
 

@@ -179,7 +179,7 @@ describe('example: shop', () => {
     expect([...first.keys()].filter((f) => f.startsWith('helm'))).toEqual([
       'helm/shop/.helmignore', 'helm/shop/Chart.yaml', 'helm/shop/README.md', 'helm/shop/templates/NOTES.txt', 'helm/shop/templates/_helpers.tpl',
       'helm/shop/templates/inventory.yaml', 'helm/shop/templates/orders.yaml', 'helm/shop/templates/payments.yaml',
-      'helm/shop/templates/tests/inventory.yaml', 'helm/shop/templates/tests/orders.yaml', 'helm/shop/templates/tests/payments.yaml',
+      'helm/shop/templates/tests/metrics.yaml',
       'helm/shop/values-dev.yaml', 'helm/shop/values-prod.yaml', 'helm/shop/values-staging.yaml', 'helm/shop/values.schema.json', 'helm/shop/values.yaml',
     ]);
   }, 60_000);
