@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { isLabelKey, isLabelValue, LABEL_KEY_PROBLEM, LABEL_VALUE_PROBLEM } from './checks';
 import { GantryError } from './errors';
+import { renderJson } from './render';
 
 // The metadata of every object as it is written, whoever set it: Gantry's props are checked where they enter, but
 // labels and annotations also arrive through cdk8s's own API (`metadata.addLabel`, `addAnnotation`) and JSON patches.
@@ -36,6 +37,16 @@ export function metadataProblems(o: ApiObject, json: any): string[] {
       'keep large data out of annotations: put it in a ConfigMap, or leave out kubectl\'s last-applied-configuration by applying server-side'));
   }
   return problems;
+}
+
+/**
+ * The object rendered as `cdk8s synth` writes it, its metadata's problems added to `problems`: what every output
+ * (YAML, Terraform) writes, checked the same way.
+ */
+export function renderChecked(o: ApiObject, problems: { path: string; message: string }[]): any {
+  const json = renderJson(o);
+  for (const message of metadataProblems(o, json)) problems.push({ path: o.node.path, message });
+  return json;
 }
 
 /** One error for the problems of a whole synthesis, or undefined when there are none. */

@@ -227,7 +227,8 @@ export function namedItemsConditionHook(listPointer: string, names: string[], co
     },
     render: (line, token) => {
       const indent = ' '.repeat(leading(line));
-      const k = new RegExp(`${token}if(\\d+)`).exec(line)?.[1];
+      const at = line.indexOf(`${token}if`);
+      const k = at < 0 ? undefined : /^\d+/.exec(line.slice(at + token.length + 2))?.[0];
       return k === undefined ? `${indent}{{- end }}` : `${indent}{{- if ${conditionOf(names[Number(k)])} }}`;
     },
   };

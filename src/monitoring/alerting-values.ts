@@ -72,7 +72,10 @@ function alertRoutingHook(places: SeverityPlace[], routingKeys: string[]): Templ
       labels[`${token}l${k}`] = 'x';
     }),
     render: (line, token) => {
-      const [, kind, k] = new RegExp(`${token}([sl])(\\d+)`).exec(line)!;
+      // The marker is the token, 's' or 'l', then the place's index, up to the end of the scalar or key.
+      const at = line.indexOf(token) + token.length;
+      const kind = line[at];
+      const k = /^\d+/.exec(line.slice(at + 1))![0];
       if (kind === 's') {
         const p = places[Number(k)];
         return line.replace(`${token}s${k}`, `{{ ternary ${JSON.stringify(p.paging)} ${JSON.stringify(p.quiet)} ${valuesRef(PAGE)} | quote }}`);

@@ -73,7 +73,8 @@ export function manifestResources(scope: IConstruct, objects: StackObject[]): Ma
     const byWave = waves.get(o.chart) ?? new Map<number, string[]>();
     waves.set(o.chart, byWave);
     const wave = waveOf(o.json);
-    byWave.set(wave, [...byWave.get(wave) ?? [], nameOf.get(o.apiObject)!]);
+    if (!byWave.has(wave)) byWave.set(wave, []);
+    byWave.get(wave)!.push(nameOf.get(o.apiObject)!);
   }
 
   return objects.map((o) => {

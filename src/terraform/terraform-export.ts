@@ -6,9 +6,8 @@ import { CdktfModules, genericBackend, loadCdktf, withoutCdktfEnvironment } from
 import { manifestResources, StackObject } from './manifests';
 import { TerraformBackend, TerraformKubernetesProvider } from './terraform-provider';
 import { GantryError } from '../core/errors';
-import { metadataProblems, problemsError } from '../core/metadata-checks';
+import { problemsError, renderChecked } from '../core/metadata-checks';
 import { checkProps } from '../core/props';
-import { renderJson } from '../core/render';
 import { chartObjects, prepareApp } from '../core/synthesis';
 import { Environment } from '../environment/environment';
 
@@ -205,9 +204,7 @@ function renderedObjects(app: IConstruct): (StackObject & { environment?: string
   const { charts } = prepareApp(app.node.root);
   const problems: { path: string; message: string }[] = [];
   const objects = charts.flatMap((chart) => chartObjects(chart).map((apiObject) => {
-    const json = renderJson(apiObject);
-    for (const message of metadataProblems(apiObject, json)) problems.push({ path: apiObject.node.path, message });
-    return { apiObject, chart: chart.node.path, json, environment: Environment.of(chart)?.name };
+    return { apiObject, chart: chart.node.path, json: renderChecked(apiObject, problems), environment: Environment.of(chart)?.name };
   }));
   const error = problemsError(problems);
   if (error) throw error;

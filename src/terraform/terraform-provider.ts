@@ -54,7 +54,7 @@ export interface ExecProviderOptions {
 export class TerraformKubernetesProvider {
   /** A kubeconfig file and a context in it. */
   public static kubeconfig(options: KubeconfigProviderOptions): TerraformKubernetesProvider {
-    return new TerraformKubernetesProvider({ configPath: options.path, configContext: options.context }, undefined, options, 'kubeconfig');
+    return new TerraformKubernetesProvider({ configPath: options.path, configContext: options.context }, options, 'kubeconfig');
   }
 
   /** An API server URL, with credentials from a command. */
@@ -64,14 +64,12 @@ export class TerraformKubernetesProvider {
       clusterCaCertificate: options.clusterCaCertificate,
       exec: [{ apiVersion: options.apiVersion ?? 'client.authentication.k8s.io/v1beta1', command: options.command, args: options.args ?? [] }],
     };
-    return new TerraformKubernetesProvider(config, options.host, options, 'exec');
+    return new TerraformKubernetesProvider(config, options, 'exec');
   }
 
   private constructor(
     /** The provider's settings, as the cdktf binding names them. */
     private readonly config: { [key: string]: any },
-    /** The API server the provider names, when it names one. */
-    private readonly host: string | undefined,
     private readonly options: any,
     private readonly kind: 'kubeconfig' | 'exec',
   ) {}
@@ -90,12 +88,14 @@ export class TerraformKubernetesProvider {
           key === 'context' ? 'name the context of the environment\'s cluster' : `give TerraformKubernetesProvider.${this.kind}() its ${key}`);
       }
     }
-    if (this.host !== undefined && !/^https:\/\/[^\s/]+/.test(this.host)) {
-      throw GantryError.of(scope, `${property}.host`, this.host, 'is not an https URL of an API server', 'use a URL such as \'https://prod.k8s.example:6443\'');
+    // The API server the provider names, when it names one.
+    const host: string | undefined = this.kind === 'exec' ? this.options.host : undefined;
+    if (host !== undefined && !/^https:\/\/[^\s/]+/.test(host)) {
+      throw GantryError.of(scope, `${property}.host`, host, 'is not an https URL of an API server', 'use a URL such as \'https://prod.k8s.example:6443\'');
     }
-    if (this.host !== undefined && environmentServer !== undefined && environmentServer !== 'https://kubernetes.default.svc'
-      && this.host.replace(/\/+$/, '') !== environmentServer.replace(/\/+$/, '')) {
-      throw GantryError.of(scope, `${property}.host`, this.host, `is not the API server the environment deploys to (${environmentServer})`,
+    if (host !== undefined && environmentServer !== undefined && environmentServer !== 'https://kubernetes.default.svc'
+      && host.replace(/\/+$/, '') !== environmentServer.replace(/\/+$/, '')) {
+      throw GantryError.of(scope, `${property}.host`, host, `is not the API server the environment deploys to (${environmentServer})`,
         'give the provider the environment\'s cluster, or the environment the cluster the provider names');
     }
   }
