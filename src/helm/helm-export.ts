@@ -3,13 +3,15 @@ import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ChartRendering, environmentValues } from './chart-environments';
-import { escapeTemplates, GENERATED_BY, moveToDefine, refuseForeignDirectory, writePieces } from './chart-files';
+import { escapeTemplates, GENERATED_BY, moveToDefine, refuseForeignDirectory, renderTokenLines, TOKEN, writePieces } from './chart-files';
 import { chartReadme } from './chart-readme';
 import { declareTestValues, testedService, TestedService, testTemplate } from './chart-tests';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
 import { addHelmLabels, appNamespace, capabilityCondition, chartLabel, HELPERS, namespaceHooks, namespaceInText } from './release';
+import { shareDefinitions } from './schema-definitions';
 import { getAt, valuesRef } from './template-hooks';
 import { GantryError } from '../core/errors';
+import { BackgroundFileWriter } from '../core/file-writer';
 import { renderJson } from '../core/render';
 import { chartObjects, prepareApp } from '../core/synthesis';
 import { toYaml } from '../core/yaml';
@@ -112,7 +114,9 @@ export class HelmExport {
       throw GantryError.of(this.scope, 'scope', this.scope.node.path, 'holds no chart', 'export an app, or a Chart');
     }
 
-    const objects = new Set(inScope.flatMap((chart) => chartObjects(chart)));
+    // Each chart's objects in order, computed once: ordering a chart of 10,000 objects builds a dependency graph.
+    const ordered = inScope.map((chart) => ({ chart, objects: chartObjects(chart) }));
+    const objects = new Set(ordered.flatMap((c) => c.objects));
     this.registry = this.registry.forObjects(objects);
     declareGlobalValues(this.registry, this.scope);
     for (const c of this.scope.node.findAll()) valuesSourceOf(c)?.declare(this.registry);
@@ -131,8 +135,8 @@ export class HelmExport {
     const chartLabelValue = chartLabel(this.options.name, this.options.version);
     let tokens = 0;
     const tests: TestedService[] = [];
-    for (const chart of inScope) {
-      for (const o of chartObjects(chart)) {
+    for (const { chart, objects: chartObjectsInOrder } of ordered) {
+      for (const o of chartObjectsInOrder) {
         const json = renderJson(o);
         for (const d of fromObjects.get(o) ?? []) {
           const value = getAt(json, d.defaultFrom!.pointer);
@@ -152,13 +156,12 @@ export class HelmExport {
         if (tested) tests.push({ ...tested, conditions });
         const placed: string[] = [];
         for (const hook of hooks) {
-          const token = `__gantry_${tokens++}__`;
+          const token = `${TOKEN}${tokens++}__`;
           hook.place(json, token);
           placed.push(token);
         }
         const byToken = new Map(hooks.map((h, i) => [placed[i], h]));
-        // One pass over the text for the token lines (a 1,000-service chart is about 50 MB of it).
-        let text = escapeTemplates(toYaml(json)).replace(/^.*(__gantry_\d+__).*$/gm, (line, token: string) => byToken.get(token)!.render(line, token));
+        let text = renderTokenLines(escapeTemplates(toYaml(json)), byToken);
         if (namespace) text = namespaceInText(text, namespace);
         let defines = '';
         for (const { field, name } of template?.defines ?? []) {
@@ -212,26 +215,14 @@ export class HelmExport {
     const staging = `${path.resolve(dir)}.gantry-${process.pid}`;
     fs.rmSync(staging, { recursive: true, force: true });
     fs.mkdirSync(path.join(staging, 'templates'), { recursive: true });
-    const fds = new Map<string, number>();
-    const closeAll = () => {
-      for (const fd of fds.values()) fs.closeSync(fd);
-      fds.clear();
-    };
+    // Without environments to compare, each template goes to its file as it is rendered, on the writer's thread: the
+    // chart's text (about 50 MB for 1,000 monitored services) is never held at once, and creating the files overlaps
+    // the rendering.
+    const writer = perEnvironment.length > 0 ? undefined : new BackgroundFileWriter();
     try {
-      // Without environments to compare, each template goes to its file as it is rendered: the chart's text (about
-      // 50 MB for 1,000 monitored services) is never held at once.
-      const sink = perEnvironment.length > 0 ? undefined : (file: string, piece: string) => {
-        let fd = fds.get(file);
-        if (fd === undefined) {
-          const target = path.join(staging, 'templates', `${file}.yaml`);
-          fs.mkdirSync(path.dirname(target), { recursive: true });
-          fd = fs.openSync(target, 'w');
-          fds.set(file, fd);
-        }
-        fs.writeSync(fd, piece);
-      };
+      const sink = writer && ((file: string, piece: string) => writer.write(path.join(staging, 'templates', `${file}.yaml`), piece));
       const { files, owners, values, schema, namespace, declarations } = this.render(sink);
-      closeAll();
+      writer?.close();
       const chart = { files, owners, values, declarations };
       const valuesFiles = perEnvironment.map((env) => ({
         env, values: environmentValues(env, chart, new HelmExport(env, { ...this.options, environments: undefined }).render()),
@@ -241,8 +232,12 @@ export class HelmExport {
       fs.mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
       fs.renameSync(staging, dir);
     } finally {
-      closeAll();
-      fs.rmSync(staging, { recursive: true, force: true });
+      // After a failure too, the writer finishes before the staging directory goes: it would create it again.
+      try {
+        writer?.close();
+      } finally {
+        fs.rmSync(staging, { recursive: true, force: true });
+      }
     }
   }
 
@@ -262,7 +257,7 @@ export class HelmExport {
       annotations: { [GENERATED_BY]: 'cdk8s-gantry' },
     }));
     fs.writeFileSync(path.join(dir, 'values.yaml'), VALUES_HEADER + (Object.keys(values).length ? toYaml(values) : '{}\n'));
-    fs.writeFileSync(path.join(dir, 'values.schema.json'), JSON.stringify(schema, undefined, 2) + '\n');
+    fs.writeFileSync(path.join(dir, 'values.schema.json'), JSON.stringify(shareDefinitions(schema), undefined, 2) + '\n');
     fs.writeFileSync(path.join(dir, 'README.md'), chartReadme({ name: this.options.name, description, namespace }, values, schema));
     fs.writeFileSync(path.join(dir, '.helmignore'), '.DS_Store\n*.tgz\n');
     for (const [file, pieces] of files) {

@@ -7,7 +7,7 @@ import { dashboardExpressions, dashboardModel } from './dashboard';
 import { Instrumentation } from './instrumentation';
 import { MetricNames } from './metric-names';
 import { AvailabilityObjective, LatencyObjective, objectiveRules, RatioObjective } from './objectives';
-import { checkPromQL } from './promql';
+import { checkPromQL, rebuildChecked } from './promql';
 import { presetAlerts, Routing, Rule } from './rules';
 import { resolveMetricNames, Signals, Target } from './signals';
 import { checkLabelKey, checkLabelValue, checkSeconds } from '../core/checks';
@@ -319,8 +319,10 @@ export class PrometheusMonitor extends Construct {
       const slos = objectiveRules(this, props, signals, instrumentation.buckets, target, runbookBase, r);
       return [{ name: `${svc.name}.alerts`, rules: alerts }, ...(slos.length > 0 ? [{ name: `${svc.name}.slo`, rules: slos }] : [])];
     };
-    const groups = () => groupsOf(routing);
-    groups(); // checked now: a mistake in an alert or an objective is an error where the monitoring is defined
+    groupsOf(routing); // checked now: a mistake in an alert or an objective is an error where the monitoring is defined
+    // Built again (and not checked again: only the routing differs) when written and when exported.
+    const rebuild = (r: Routing) => rebuildChecked(() => groupsOf(r));
+    const groups = () => rebuild(routing);
     this.rules = new ApiObject(this, 'Rules', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
@@ -333,7 +335,7 @@ export class PrometheusMonitor extends Construct {
     const rules = this.rules;
     registerValuesSource(this, {
       group: valuesGroupOf(svc.name),
-      declare: (registry) => declareAlertingValues(registry, this, rules, groupsOf, routing),
+      declare: (registry) => declareAlertingValues(registry, this, rules, rebuild, routing),
     });
 
     if (props.dashboard ?? true) {
