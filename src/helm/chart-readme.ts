@@ -1,6 +1,8 @@
 // The README.md of an exported chart: what `helm show readme` prints, with a table of every value from the chart's
 // own values.schema.json and values.yaml, so it cannot drift from them.
 
+import { dereference } from './values-schema';
+
 /** One row of the values table: a leaf of the schema. */
 interface ValueRow {
   readonly key: string;
@@ -10,12 +12,13 @@ interface ValueRow {
 }
 
 /** The leaves of the schema: a group of values (an object the export made, with no description) is descended into. */
-function rows(schema: any, values: any, prefix: string[] = []): ValueRow[] {
+function rows(root: any, schema: any, values: any, prefix: string[] = []): ValueRow[] {
   const out: ValueRow[] = [];
-  for (const [key, sub] of Object.entries<any>(schema.properties ?? {})) {
+  for (const [key, shared] of Object.entries<any>(schema.properties ?? {})) {
+    const sub = dereference(root, shared);
     const path = [...prefix, key];
     if (sub.properties !== undefined && sub.description === undefined) {
-      out.push(...rows(sub, values?.[key], path));
+      out.push(...rows(root, sub, values?.[key], path));
     } else {
       out.push({ key: path.join('.'), type: typeOf(sub), defaultValue: values?.[key], description: sub.description ?? '' });
     }
@@ -69,7 +72,7 @@ export function chartReadme(options: { name: string; description: string; namesp
     '',
     '| Key | Type | Default | Description |',
     '| --- | --- | --- | --- |',
-    ...rows(schema, values).map((r) => `| \`${r.key}\` | ${cell(r.type)} | ${shown(r.defaultValue)} | ${cell(r.description)} |`),
+    ...rows(schema, schema, values).map((r) => `| \`${r.key}\` | ${cell(r.type)} | ${shown(r.defaultValue)} | ${cell(r.description)} |`),
     '',
   ].join('\n');
 }

@@ -8,8 +8,8 @@ import { chartReadme } from './chart-readme';
 import { declareTestValues, testedService, TestedService, testTemplate } from './chart-tests';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
 import { addHelmLabels, appNamespace, capabilityCondition, chartLabel, HELPERS, namespaceHooks, namespaceInText } from './release';
-import { shareDefinitions } from './schema-definitions';
 import { getAt, valuesRef } from './template-hooks';
+import { buildValuesSchema } from './values-schema';
 import { GantryError } from '../core/errors';
 import { BackgroundFileWriter } from '../core/file-writer';
 import { renderJson } from '../core/render';
@@ -201,7 +201,7 @@ export class HelmExport {
       files: new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b))),
       owners,
       values: buildValues(this.scope, declarations, defaults),
-      schema: buildSchema(declarations),
+      schema: buildValuesSchema(declarations),
       namespace,
       declarations,
     };
@@ -257,7 +257,7 @@ export class HelmExport {
       annotations: { [GENERATED_BY]: 'cdk8s-gantry' },
     }));
     fs.writeFileSync(path.join(dir, 'values.yaml'), VALUES_HEADER + (Object.keys(values).length ? toYaml(values) : '{}\n'));
-    fs.writeFileSync(path.join(dir, 'values.schema.json'), JSON.stringify(shareDefinitions(schema), undefined, 2) + '\n');
+    fs.writeFileSync(path.join(dir, 'values.schema.json'), JSON.stringify(schema, undefined, 2) + '\n');
     fs.writeFileSync(path.join(dir, 'README.md'), chartReadme({ name: this.options.name, description, namespace }, values, schema));
     fs.writeFileSync(path.join(dir, '.helmignore'), '.DS_Store\n*.tgz\n');
     for (const [file, pieces] of files) {
@@ -306,30 +306,6 @@ function buildValues(scope: IConstruct, declarations: ValueDeclaration[], defaul
     node[d.path[d.path.length - 1]] = value;
   }
   return values;
-}
-
-function buildSchema(declarations: ValueDeclaration[]): any {
-  const root: any = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', additionalProperties: false, required: [], properties: {} };
-  for (const d of declarations) {
-    let node = root;
-    for (const key of d.path.slice(0, -1)) {
-      if (node.properties[key] === undefined) {
-        node.properties[key] = { type: 'object', additionalProperties: false, required: [], properties: {} };
-        node.required.push(key);
-      }
-      node = node.properties[key];
-    }
-    const leaf = d.path[d.path.length - 1];
-    node.properties[leaf] = d.schema;
-    node.required.push(leaf);
-  }
-  // Helm gives a subchart the parent's whole `global`, with keys of other charts: it must accept any, and need none.
-  if (root.properties.global) {
-    root.properties.global.additionalProperties = true;
-    root.properties.global.required = [];
-    root.required = root.required.filter((k: string) => k !== 'global');
-  }
-  return root;
 }
 
 /** The services' versions, from their `version` values: the one they share, or each one's. */
