@@ -89,7 +89,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // jsii libraries bundle their non-jsii runtime dependencies (with whatever those depend on, @lezer/common here).
   bundledDeps: ['js-yaml', 'fastest-levenshtein', '@prometheus-io/lezer-promql', '@lezer/lr', '@lezer/highlight'],
   // terraform-state/: the example's local Terraform state (examples/shop/environments.ts), kept out of dist/.
-  gitignore: ['/dist/', '/pkg/', '/.tools/', '/cdk8s.out/', '/terraform-state/'],
+  gitignore: ['/dist/', '/pkg/', '/.tools/', '/cdk8s.out/', '/terraform-state/', '/bench/.build/'],
   npmignoreEnabled: true,
 });
 
@@ -135,10 +135,13 @@ project.addTask('synth', {
 });
 
 project.addTask('bench', {
-  description: 'Synthesis benchmarks: 1 to 1,000 generated services, then 1,000 monitored services against helm template',
+  description: 'Benchmarks: synthesis of 1 to 1,000 generated services, 1,000 monitored services against helm template, their Helm export',
   steps: [
     { exec: 'ts-node --swc bench/synth-bench.ts' },
     { exec: 'ts-node --swc bench/synth-bench.ts --monitoring --sizes=1000 --no-baseline' },
+    // The export is measured against the compiled lib/ too.
+    { spawn: 'compile' },
+    { exec: 'ts-node --swc bench/export-bench.ts' },
   ],
 });
 

@@ -5,7 +5,8 @@
  *
  * Loads cdk8s and the library, defines <services> generated GoMicroservices (one Chart each, or all in one Chart),
  * synthesizes them into <outdir>, and prints one JSON line with the times (ms) and the peak RSS (KiB). With
- * <chartdir>, it then also exports the app as a Helm chart there, timed apart (`exportMs`).
+ * <chartdir>, it then also exports the app as a Helm chart there, timed apart (`exportMs`). `export-bench.ts` also runs
+ * it as JavaScript against the compiled lib/, and without the synthesis.
  */
 import type * as Cdk8s from 'cdk8s';
 import type * as Gantry from '../src';
@@ -18,8 +19,9 @@ const t0 = process.hrtime.bigint();
 // Loaded here, not with `import` (hoisted), so that loading and transpiling src/ are timed apart from the work.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const cdk8s: typeof Cdk8s = require('cdk8s');
+// GANTRY_BENCH_LIBRARY: another build of the library to load (the compiled lib/, when this worker runs as JavaScript).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const gantry: typeof Gantry = require('../src');
+const gantry: typeof Gantry = require(process.env.GANTRY_BENCH_LIBRARY ?? '../src');
 const t1 = process.hrtime.bigint();
 const loadRssKiB = process.resourceUsage().maxRSS;
 
@@ -56,7 +58,8 @@ for (let i = 0; i < services; i++) {
   if (process.env.GANTRY_BENCH_MONITORING) service.addMonitoring({ availability: { objective: 99.9 } });
 }
 const t3 = process.hrtime.bigint();
-app.synth();
+// GANTRY_BENCH_EXPORT_ONLY: define, then export the chart without synthesizing (a job that only builds the chart).
+if (!process.env.GANTRY_BENCH_EXPORT_ONLY) app.synth();
 const t4 = process.hrtime.bigint();
 // CPU time of the same work, all threads (GC helpers too); system time is mostly creating and writing files.
 const cpu = process.cpuUsage(cpu0);

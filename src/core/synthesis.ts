@@ -1,4 +1,4 @@
-import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { GantryError } from './errors';
 
@@ -50,7 +50,7 @@ export function prepareApp(app: IConstruct): { charts: Chart[]; hasDependantChar
       }
     }
   }
-  const charts = new DependencyGraph(app.node).topology().filter(isChart);
+  const charts = dependencyOrder(app).filter(isChart);
   return { charts, hasDependantCharts };
 }
 
@@ -66,7 +66,54 @@ function dependencies(all: IConstruct[]): { source: IConstruct; target: IConstru
  * The chart's own API objects (not those of nested charts), in dependency order.
  */
 export function chartObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
-    .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
+  return dependencyOrder(chart).filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
+}
+
+/**
+ * The constructs under `scope` (itself included) in the order of cdk8s's `new DependencyGraph(scope.node).topology()`:
+ * dependencies first, depth first from the constructs nothing under `scope` depends on, in tree order; dependencies
+ * outside `scope` are left out. cdk8s's graph checks every new edge for a cycle by searching the graph and keeps two
+ * sets per construct: for a chart of 10,000 objects, a tenth of an export's time and 10 MB of short-lived memory, twice
+ * (the app's charts, then each chart's objects). This is the same walk with an array per construct; a test compares
+ * the two orders on generated trees.
+ */
+export function dependencyOrder(scope: IConstruct): IConstruct[] {
+  const all = scope.node.findAll();
+  const index = new Map<IConstruct, number>(all.map((c, i) => [c, i]));
+  const dependsOn: number[][] = all.map(() => []);
+  const depended = new Array<boolean>(all.length).fill(false);
+  all.forEach((c, i) => {
+    for (const target of c.node.dependencies) {
+      const t = index.get(target);
+      if (t === undefined || dependsOn[i].includes(t)) continue;
+      dependsOn[i].push(t);
+      depended[t] = true;
+    }
+  });
+  // cdk8s adopts the constructs nothing depends on in the order of its vertex object's keys (their paths): keys that
+  // look like array indices ('0', '42') come first, in numeric order; a construct path can be one.
+  const roots = all.map((_, i) => i).filter((i) => !depended[i]);
+  const asIndex = (i: number) => (/^(0|[1-9]\d{0,8})$/.test(all[i].node.path) ? Number(all[i].node.path) : undefined);
+  roots.sort((a, b) => (asIndex(a) ?? Infinity) - (asIndex(b) ?? Infinity) || 0);
+  const order: IConstruct[] = [];
+  const state = new Array<number>(all.length).fill(0); // 0 new, 1 on the path, 2 done
+  const path: number[] = [];
+  const visit = (i: number): void => {
+    if (state[i] === 2) return;
+    if (state[i] === 1) {
+      const cycle = [...path.slice(path.indexOf(i)), i].map((k) => all[k].node.path);
+      throw new Error(`Dependency cycle detected: ${cycle.join(' => ')}`);
+    }
+    state[i] = 1;
+    path.push(i);
+    for (const d of dependsOn[i]) visit(d);
+    path.pop();
+    state[i] = 2;
+    order.push(all[i]);
+  };
+  for (const r of roots) visit(r);
+  // Constructs on a cycle only are reached from no root: cdk8s refuses them when it adds the edge that closes it.
+  for (let i = 0; i < all.length; i++) visit(i);
+  return order;
 }
 

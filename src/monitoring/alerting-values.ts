@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Routing, Rule } from './rules';
+import { Routing, Rule, severities } from './routing';
 import { ValueRegistry } from '../helm/registry';
 import { keyColumn, TemplateHook, valuesRef } from '../helm/template-hooks';
 
@@ -35,10 +35,10 @@ export function declareAlertingValues(registry: ValueRegistry, owner: IConstruct
       defaultValue: { ...routing.labels },
     });
   }
-  // Which alerts page only where paging is on: those whose severity differs between the two routings. One hook for
-  // all the rules of the object, holding only indices and severities: a hook per place (about 40 a service) cost 30 MB
-  // for 1,000 services, kept until the export ends.
-  const places = severityPlaces(groupsOf({ ...routing, pages: true }), groupsOf({ ...routing, pages: false }));
+  // Which alerts page only where paging is on: those whose severity follows the routing, told by one build. One hook
+  // for all the rules of the object, holding only indices and severities: a hook per place (about 40 a service) cost
+  // 30 MB for 1,000 services, kept until the export ends.
+  const places = severityPlaces(groupsOf(routing));
   if (places.some((p) => p.paging !== p.quiet) || routingKeys.length > 0) registry.hook(rules, alertRoutingHook(places, routingKeys));
 }
 
@@ -50,10 +50,10 @@ interface SeverityPlace {
   readonly quiet?: string;
 }
 
-function severityPlaces(paging: { rules: Rule[] }[], quiet: { rules: Rule[] }[]): SeverityPlace[] {
+function severityPlaces(groups: { rules: Rule[] }[]): SeverityPlace[] {
   const places: SeverityPlace[] = [];
-  paging.forEach((group, g) => group.rules.forEach((rule, i) => {
-    if (rule.labels !== undefined) places.push({ group: g, rule: i, paging: rule.labels.severity, quiet: quiet[g].rules[i].labels?.severity });
+  groups.forEach((group, g) => group.rules.forEach((rule, i) => {
+    if (rule.labels !== undefined) places.push({ group: g, rule: i, ...severities(rule) });
   }));
   return places;
 }

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkPromQL } from './promql';
-import { availabilityIndicator, latencyIndicator, Routing, Rule, SloIndicator, sloRules } from './rules';
+import { Routing, Rule } from './routing';
+import { availabilityIndicator, latencyIndicator, SloIndicator, sloRules } from './rules';
 import { Signals, Target } from './signals';
 import { checkDns1035 } from '../core/checks';
 import { GantryError } from '../core/errors';

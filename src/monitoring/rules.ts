@@ -2,20 +2,12 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AlertOptions, AlertPresets, AlertSeverity } from './alert-options';
 import { checkPromQL } from './promql';
+import { routed, Routing, Rule, severityOf } from './routing';
 import { matchers, Signals, Target } from './signals';
 import { checkSeconds } from '../core/checks';
 import { GantryError } from '../core/errors';
 
 // The preset alerts and SLO rules of a service, as Prometheus rule-file objects. Internal: PrometheusMonitor wraps them.
-
-export interface Rule {
-  alert?: string;
-  record?: string;
-  expr: string;
-  for?: string;
-  labels?: { [key: string]: string };
-  annotations?: { [key: string]: string };
-}
 
 /**
  * A duration in Prometheus's format, in its largest whole unit: 90s, 5m, 1h, 3d, and 0s for none. Prometheus takes no
@@ -229,18 +221,6 @@ const PRESETS: Preset[] = [
 ];
 
 /** The preset alerts, checked and tuned. */
-/** How a service's alerts are routed: whether they may page, and the labels they all carry (its environment's). */
-export interface Routing {
-  readonly pages: boolean;
-  readonly labels: { [name: string]: string };
-}
-
-/** The severity an alert gets: its own when set explicitly, else the preset's, without paging where nothing pages. */
-function severityOf(explicit: AlertSeverity | undefined, preset: AlertSeverity, routing: Routing): AlertSeverity {
-  if (explicit !== undefined) return explicit;
-  return !routing.pages && preset === AlertSeverity.CRITICAL ? AlertSeverity.WARNING : preset;
-}
-
 export function presetAlerts(
   scope: IConstruct, presets: AlertPresets, signals: Signals, runbookBase: string, routing: Routing, alongsideKubernetesMixin = false,
 ): Rule[] {
@@ -278,7 +258,7 @@ export function presetAlerts(
     };
     if (rule.for === '0s') delete rule.for;
     checkPromQL(scope, `alerts.${p.key}`, rule.expr);
-    rules.push(rule);
+    rules.push(routed(rule, o.severity, p.severity));
   }
   return rules;
 }
@@ -376,7 +356,7 @@ export function sloRules(
     const burning = (w: typeof ws[number]) => `(slo:sli_error:ratio_rate${w.long}${sel} > (${w.factor} * ${budget})`
       + ` and slo:sli_error:ratio_rate${w.short}${sel} > (${w.factor} * ${budget}))`;
     const alert = kind === 'page' ? 'GoServiceErrorBudgetBurnPage' : 'GoServiceErrorBudgetBurnTicket';
-    rules.push({
+    rules.push(routed({
       alert,
       expr: ws.map(burning).join(' or '),
       labels: { severity: severityOf(undefined, ws[0].severity, routing), service: t.service, slo, ...routing.labels },
@@ -385,7 +365,7 @@ export function sloRules(
         description: `Error ratio over ${ws.map((w) => `${w.long}/${w.short} above ${w.factor}x`).join(', or ')} the budget of ${budget} (objective ${objective}% over ${periodText}).`,
         runbook_url: `${runbookBase}#${alert.toLowerCase()}`,
       },
-    });
+    }, undefined, ws[0].severity));
   }
   for (const r of rules) checkPromQL(scope, indicator.property, r.expr);
   return rules;

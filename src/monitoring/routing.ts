@@ -1,0 +1,48 @@
+import { AlertSeverity } from './alert-options';
+
+// How a service's alerts are routed (whether they may page, the labels they carry), and the rule objects they are in.
+// Internal: PrometheusMonitor builds the rules, a Helm export makes their routing values.
+
+/** A rule of a Prometheus rule file: an alert or a recording rule. */
+export interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: { [key: string]: string };
+  annotations?: { [key: string]: string };
+}
+
+/** How a service's alerts are routed: whether they may page, and the labels they all carry (its environment's). */
+export interface Routing {
+  readonly pages: boolean;
+  readonly labels: { [name: string]: string };
+}
+
+/** Whether an alert's severity follows the routing: a preset critical one, unless set explicitly, pages only where alerts page. */
+function followsPaging(explicit: AlertSeverity | undefined, preset: AlertSeverity): boolean {
+  return explicit === undefined && preset === AlertSeverity.CRITICAL;
+}
+
+/** The severity an alert gets: its own when set explicitly, else the preset's, without paging where nothing pages. */
+export function severityOf(explicit: AlertSeverity | undefined, preset: AlertSeverity, routing: Routing): AlertSeverity {
+  return followsPaging(explicit, preset) && !routing.pages ? AlertSeverity.WARNING : explicit ?? preset;
+}
+
+/** The alerts built whose severity follows the routing (critical where alerts page, warning where they do not). */
+const PAGING_DEPENDENT = new WeakSet<Rule>();
+
+/** `rule`, noted as following the routing if it does. */
+export function routed(rule: Rule, explicit: AlertSeverity | undefined, preset: AlertSeverity): Rule {
+  if (followsPaging(explicit, preset)) PAGING_DEPENDENT.add(rule);
+  return rule;
+}
+
+/**
+ * The severity of a built alert where alerts page and where they do not: one build tells both, so that a Helm chart
+ * can switch between them with a value.
+ */
+export function severities(rule: Rule): { paging?: string; quiet?: string } {
+  const severity = rule.labels?.severity;
+  return PAGING_DEPENDENT.has(rule) ? { paging: AlertSeverity.CRITICAL, quiet: AlertSeverity.WARNING } : { paging: severity, quiet: severity };
+}
