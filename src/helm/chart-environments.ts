@@ -1,4 +1,5 @@
 import { yamlPathAt } from './chart-files';
+import { TESTS_FILE } from './chart-tests';
 import { ValueDeclaration } from './registry';
 import { valuesRef } from './template-hooks';
 import { GantryError } from '../core/errors';
@@ -28,6 +29,8 @@ export function environmentValues(env: Environment, chart: ChartRendering, their
   const off = chart.declarations.filter((d) => d.structural && !declared.has(d.path.join('.')));
   const refs = off.map((d) => valuesRef(d.path));
   for (const [file, allPieces] of chart.files) {
+    // The test pod asks every Service under that Service's own conditions, which the Service's file compares.
+    if (file === TESTS_FILE) continue;
     const evaluated = allPieces.map((p, i) => ({ text: withSwitchesOff(p, refs), owner: chart.owners.get(file)?.[i] ?? file }))
       .filter((p): p is { text: string; owner: string } => p.text !== undefined);
     const pieces = evaluated.map((p) => p.text);

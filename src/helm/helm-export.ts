@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { ChartRendering, environmentValues } from './chart-environments';
 import { escapeTemplates, GENERATED_BY, moveToDefine, refuseForeignDirectory, renderTokenLines, TOKEN, writePieces } from './chart-files';
 import { chartReadme } from './chart-readme';
-import { declareTestValues, testedService, TestedService, testTemplate } from './chart-tests';
+import { declareTestValues, testedService, TestedService, TESTS_FILE, testsTemplate } from './chart-tests';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
 import { addHelmLabels, appNamespace, capabilityCondition, chartLabel, HELPERS, namespaceHooks, namespaceInText } from './release';
 import { getAt, valuesRef } from './template-hooks';
@@ -185,14 +185,9 @@ export class HelmExport {
     }
     if (tests.length > 0) {
       declareTestValues(this.registry, this.scope);
-      // One file for every service's test: a file of its own each would double the files a chart of many services
-      // creates, and creating files is most of the time of writing them.
-      for (const t of tests) {
-        const file = 'tests/metrics';
-        if (!files.has(file)) files.set(file, []);
-        if (sink) sink(file, testTemplate(t));
-        else files.get(file)!.push(testTemplate(t));
-      }
+      files.set(TESTS_FILE, []);
+      if (sink) sink(TESTS_FILE, testsTemplate(this.options.name, tests));
+      else files.get(TESTS_FILE)!.push(testsTemplate(this.options.name, tests));
     }
 
     const declarations = this.registry.all().filter((d) => d.defaultFrom === undefined || defaults.has(d));

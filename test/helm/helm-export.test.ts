@@ -376,6 +376,16 @@ describe('HelmExport: one chart, a values file per environment', () => {
     expect(byKey(rendered)).toEqual(byKey(synthesized(env)));
   });
 
+  test.each(['dev', 'staging', 'prod'])('helm test with values-%s.yaml asks exactly that environment\'s services', (env) => {
+    const namespace = environments.find((e) => e.name === env)!.namespace;
+    const result = helmTemplate(chartDir, { namespace, apiVersions: CUSTOM_APIS, skipTests: false, valuesFiles: [path.join(chartDir, `values-${env}.yaml`)] });
+    expect(result.ok).toBe(true);
+    const pod = result.objects.find((o) => o.kind === 'Pod' && o.metadata.annotations?.['helm.sh/hook'] === 'test');
+    const expected = synthesized(env).filter((o) => o.kind === 'Service' && o.spec.ports.some((p: any) => p.name === 'metrics'))
+      .map((s) => `http://${s.metadata.name}:${s.spec.ports.find((p: any) => p.name === 'metrics').port}/metrics`);
+    expect([...pod.spec.containers[0].args].sort()).toEqual(expected.sort());
+  });
+
   test('the alerts of each environment route as that environment says: dev pages nobody', () => {
     const values = (env: string) => parseAllDocuments(fs.readFileSync(path.join(chartDir, `values-${env}.yaml`), 'utf8'))[0].toJSON();
     expect(values('dev').alerting).toEqual({ page: false, labels: { environment: 'dev' } });

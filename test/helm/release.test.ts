@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -8,6 +9,7 @@ import { shopEnvironments } from '../../examples/shop/environments';
 import { buildShop } from '../../examples/shop/shop';
 import { GantryApp, GoMicroservice, HelmExport } from '../../src';
 import { toYaml } from '../../src/core/yaml';
+import { TEST_SCRIPT } from '../../src/helm/chart-tests';
 import { CUSTOM_APIS, helm, helmLint, helmTemplate, HelmTemplateOptions } from '../support/helm';
 import { podSecurityProblems, schemaProblems, stopPodSecurityValidator } from '../support/validators';
 
@@ -268,41 +270,66 @@ afterAll(() => stopPodSecurityValidator());
 
 describe('helm test', () => {
   const hooks = (objects: any[]) => objects.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+  /** Whether a NetworkPolicy's podSelector (matchExpressions with In) selects pods with `labels`. */
+  const selects = (policy: any, labels: Record<string, string>) =>
+    policy.spec.podSelector.matchExpressions.every((e: any) => e.operator === 'In' && e.values.includes(labels[e.key]));
+  const metricsServices = (objects: any[]) => objects.filter((o) => o.kind === 'Service' && o.spec.ports.some((p: any) => p.name === 'metrics'));
+  const url = (s: any) => `http://${s.metadata.name}:${s.spec.ports.find((p: any) => p.name === 'metrics').port}/metrics`;
 
-  test('asks each service\'s metrics endpoint through its Service, with a NetworkPolicy that admits only the test pod', async () => {
+  test('one pod asks every service\'s metrics endpoint through its Service; one NetworkPolicy admits only that pod', async () => {
     const result = helmTemplate(chartDir, { namespace: 'checkout', apiVersions: CUSTOM_APIS });
     expect(result.ok).toBe(true);
     const tests = hooks(result.objects);
-    const services = synthesized.filter((o) => o.kind === 'Service' && o.spec.ports.some((p: any) => p.name === 'metrics'));
-    expect(tests.map((o) => `${o.kind}/${o.metadata.name}`).sort())
-      .toEqual(services.flatMap((s) => [`NetworkPolicy/${s.metadata.name}-helm-test`, `Pod/${s.metadata.name}-helm-test`]).sort());
+    expect(tests.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['NetworkPolicy/shop-helm-test', 'Pod/shop-helm-test']);
+    const [policy, pod] = tests;
+    const services = metricsServices(synthesized);
+    expect(pod.spec.containers[0].command).toEqual(['sh', '-c', TEST_SCRIPT, 'helm-test']);
+    expect([...pod.spec.containers[0].args].sort()).toEqual(services.map(url).sort());
+    expect(pod.metadata.namespace).toBe('checkout');
     for (const s of services) {
+      expect(selects(policy, s.spec.selector)).toBe(true);
       const port = s.spec.ports.find((p: any) => p.name === 'metrics');
-      const pod = tests.find((o) => o.kind === 'Pod' && o.metadata.name === `${s.metadata.name}-helm-test`);
-      expect(pod.spec.containers[0].command).toEqual(['wget', '-q', '-T', '10', '-O', '/dev/null', `http://${s.metadata.name}:${port.port}/metrics`]);
-      expect(pod.metadata.namespace).toBe('checkout');
-      const policy = tests.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === `${s.metadata.name}-helm-test`);
-      expect(policy.spec.podSelector.matchLabels).toEqual(s.spec.selector);
-      expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: pod.metadata.labels } }], ports: [{ port: port.targetPort, protocol: 'TCP' }] }]);
-      // Created before the pod, both deleted when the test passes.
-      expect(policy.metadata.annotations['helm.sh/hook-weight']).toBe('-1');
-      expect(pod.metadata.annotations['helm.sh/hook-delete-policy']).toBe('before-hook-creation,hook-succeeded');
+      expect(policy.spec.ingress[0].ports).toContainEqual({ port: port.targetPort, protocol: 'TCP' });
     }
+    // The test pod only, and no pod of another app.
+    expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: pod.metadata.labels } }]);
+    expect(selects(policy, { 'app.kubernetes.io/name': 'billing', 'app.kubernetes.io/instance': 'billing' })).toBe(false);
+    // Created before the pod, both deleted when the test passes.
+    expect(policy.metadata.annotations['helm.sh/hook-weight']).toBe('-1');
+    expect(pod.metadata.annotations['helm.sh/hook-delete-policy']).toBe('before-hook-creation,hook-succeeded');
     expect(tests.flatMap((o) => schemaProblems(o))).toEqual([]);
     const secrets = ['orders-db', 'payments-provider'].map((name) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'checkout' } }));
     expect(await podSecurityProblems([...result.objects, ...secrets])).toEqual([]);
   });
 
-  test('follows the global registry, and leaves out the test of a service that is switched off', () => {
+  test('follows the global registry, and leaves out a service that is switched off', () => {
     const result = helmTemplate(chartDir, { namespace: 'shop', apiVersions: CUSTOM_APIS, set: { 'global.imageRegistry': 'registry.internal:5000', 'orders.enabled': 'false' } });
     expect(result.ok).toBe(true);
-    const pods = hooks(result.objects).filter((o) => o.kind === 'Pod');
-    expect(pods.map((p) => p.metadata.name)).not.toContain('orders-helm-test');
-    expect(pods.length).toBeGreaterThan(0);
-    for (const p of pods) expect(p.spec.containers[0].image).toBe('registry.internal:5000/library/busybox:1.36.1');
+    const [policy, pod] = hooks(result.objects);
+    expect(pod.spec.containers[0].image).toBe('registry.internal:5000/library/busybox:1.36.1');
+    expect([...pod.spec.containers[0].args].sort()).toEqual(metricsServices(synthesized).filter((s) => s.metadata.name !== 'orders').map(url).sort());
+    expect(selects(policy, { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' })).toBe(false);
+  });
+
+  test('with every service switched off there is nothing to test, and no test', () => {
+    const set = Object.fromEntries(['orders', 'inventory', 'payments'].map((s) => [`${s}.enabled`, 'false']));
+    const result = helmTemplate(chartDir, { namespace: 'shop', apiVersions: CUSTOM_APIS, set });
+    expect(result.ok).toBe(true);
+    expect(hooks(result.objects)).toEqual([]);
+  });
+
+  test('the pod\'s script asks each URL, says which answered, and fails when one did not', () => {
+    const bin = fs.mkdtempSync(path.join(TMP, 'fake-wget-'));
+    // A wget that fails for the payments service, as an unreachable one would.
+    fs.writeFileSync(path.join(bin, 'wget'), '#!/bin/sh\ncase "$*" in *payments*) exit 1;; esac\nexit 0\n', { mode: 0o755 });
+    const run = (...urls: string[]) => spawnSync('sh', ['-c', TEST_SCRIPT, 'helm-test', ...urls], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin` } });
+    const ok = run('http://orders:9090/metrics', 'http://inventory:9090/metrics');
+    expect([ok.status, ok.stdout]).toEqual([0, 'ok http://orders:9090/metrics\nok http://inventory:9090/metrics\n']);
+    const failed = run('http://orders:9090/metrics', 'http://payments:9090/metrics', 'http://inventory:9090/metrics');
+    expect([failed.status, failed.stdout])
+      .toEqual([1, 'ok http://orders:9090/metrics\nFAILED http://payments:9090/metrics\nok http://inventory:9090/metrics\n']);
   });
 });
-
 
 describe('a failed export', () => {
   test('leaves the previous chart as it was, and nothing beside it', () => {
