@@ -134,6 +134,19 @@ describe('the manifest writer equals js-yaml', () => {
     }), { seed: 20261123, numRuns: 3000 });
   });
 
+  // Long strings over several lines (dashboards, config files) take a shortcut when they are printable ASCII: mostly
+  // ASCII pieces here, with the ones that are not printable (tab, carriage return, DEL) and a few others.
+  const asciiPiece = fc.constantFrom(' ', '  ', '\n', '\n\n', 'a', 'b1', ':', ': ', ' #', '-', '- ', "'", '"', '{', '}', 'x', 'yz', '\t', '\r', '\x7f');
+  const long = fc.array(fc.oneof({ weight: 20, arbitrary: asciiPiece }, { weight: 1, arbitrary: piece }), { minLength: 40, maxLength: 120 })
+    .map((p) => p.join(''));
+  test('on long strings, seeded', () => {
+    // Plain keys: a key with a line break makes the whole document js-yaml's.
+    const key = fc.constantFrom('data', 'config.yaml', 'script', 'b1');
+    fc.assert(fc.property(fc.dictionary(key, fc.oneof(long, fc.array(long, { maxLength: 3 })), { minKeys: 1, maxKeys: 4 }), (doc) => {
+      expect(toYaml(doc)).toBe(reference(doc));
+    }), { seed: 20261123, numRuns: 1000 });
+  });
+
   test('on a string met again at another depth, and on a long line break block', () => {
     const block = 'line one\n  indented\n\nlast\n\n';
     const doc = { 'a': block, 'b': { c: [block, { d: block }] }, 'k: v': 'k: v', 'long': 'x'.repeat(2000) };
