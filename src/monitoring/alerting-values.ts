@@ -1,15 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Routing, Rule, severities } from './routing';
+import { AlertSeverity } from './alert-options';
+import { Routing } from './routing';
 import { ValueRegistry } from '../helm/registry';
 import { keyColumn, TemplateHook, valuesRef } from '../helm/template-hooks';
 
 // How the alerts of a Helm chart are routed, as chart values: the labels every alert and recorded series carries
 // (`environment: prod`, an environment's `alerting.labels`) and whether alerts that would page do. With them, the
 // rules of one chart serve every environment: each environment's values file says how its alerts route.
-
-/** The rules as built for a routing: the monitor's own builder. */
-export type RuleGroupsOf = (routing: Routing) => { name: string; rules: Rule[] }[];
 
 const PAGE = ['alerting', 'page'];
 const LABELS = ['alerting', 'labels'];
@@ -18,7 +16,9 @@ const LABELS = ['alerting', 'labels'];
  * Declares `alerting.page` and `alerting.labels` (once a chart) and templates `rules`: each rule's routing labels come
  * from `alerting.labels`, and the severity of each alert that pages only where paging is on from `alerting.page`.
  */
-export function declareAlertingValues(registry: ValueRegistry, owner: IConstruct, rules: ApiObject, groupsOf: RuleGroupsOf, routing: Routing): void {
+export function declareAlertingValues(
+  registry: ValueRegistry, owner: IConstruct, rules: ApiObject, pagingPlaces: readonly number[], routing: Routing,
+): void {
   const routingKeys = Object.keys(routing.labels);
   if (!registry.has(PAGE)) {
     registry.declare(owner, {
@@ -35,50 +35,33 @@ export function declareAlertingValues(registry: ValueRegistry, owner: IConstruct
       defaultValue: { ...routing.labels },
     });
   }
-  // Which alerts page only where paging is on: those whose severity follows the routing, told by one build. One hook
-  // for all the rules of the object, holding only indices and severities: a hook per place (about 40 a service) cost
-  // 30 MB for 1,000 services, kept until the export ends.
-  const places = severityPlaces(groupsOf(routing));
-  if (places.some((p) => p.paging !== p.quiet) || routingKeys.length > 0) registry.hook(rules, alertRoutingHook(places, routingKeys));
-}
-
-/** A rule with labels: its group and index, and its severity with paging on and off. */
-interface SeverityPlace {
-  readonly group: number;
-  readonly rule: number;
-  readonly paging?: string;
-  readonly quiet?: string;
-}
-
-function severityPlaces(groups: { rules: Rule[] }[]): SeverityPlace[] {
-  const places: SeverityPlace[] = [];
-  groups.forEach((group, g) => group.rules.forEach((rule, i) => {
-    if (rule.labels !== undefined) places.push({ group: g, rule: i, ...severities(rule) });
-  }));
-  return places;
+  // Which alerts page only where paging is on: those whose severity follows the routing, found when the monitor was
+  // defined (`pagingPlaces`), so that the export builds no rules for it. One hook for all the rules of the object: a
+  // hook per place (about 40 a service) cost 30 MB for 1,000 services, kept until the export ends.
+  if (pagingPlaces.length > 0 || routingKeys.length > 0) registry.hook(rules, alertRoutingHook(pagingPlaces, routingKeys));
 }
 
 /**
  * The severities (`ternary` on `alerting.page`) and routing labels (`alerting.labels`, in place of the rule's own) of
- * every rule: the token with `s<k>` marks the severity of place k, with `l<k>` its labels.
+ * the rules: the token with `s` marks a severity that follows paging, with `l` a rule's labels.
  */
-function alertRoutingHook(places: SeverityPlace[], routingKeys: string[]): TemplateHook {
+function alertRoutingHook(pagingPlaces: readonly number[], routingKeys: string[]): TemplateHook {
   return {
-    place: (json, token) => places.forEach((p, k) => {
-      const labels = json.spec.groups[p.group].rules[p.rule].labels;
-      if (p.paging !== p.quiet) labels.severity = `${token}s${k}`;
+    place: (json, token) => {
+      const groups: { rules: { labels?: Record<string, string> }[] }[] = json.spec.groups;
+      for (let k = 0; k < pagingPlaces.length; k += 2) groups[pagingPlaces[k]].rules[pagingPlaces[k + 1]].labels!.severity = `${token}s`;
       if (routingKeys.length === 0) return;
-      for (const key of routingKeys) delete labels[key];
-      labels[`${token}l${k}`] = 'x';
-    }),
+      for (const group of groups) {
+        for (const rule of group.rules) {
+          if (rule.labels === undefined) continue;
+          for (const key of routingKeys) delete rule.labels[key];
+          rule.labels[`${token}l`] = 'x';
+        }
+      }
+    },
     render: (line, token) => {
-      // The marker is the token, 's' or 'l', then the place's index, up to the end of the scalar or key.
-      const at = line.indexOf(token) + token.length;
-      const kind = line[at];
-      const k = /^\d+/.exec(line.slice(at + 1))![0];
-      if (kind === 's') {
-        const p = places[Number(k)];
-        return line.replace(`${token}s${k}`, `{{ ternary ${JSON.stringify(p.paging)} ${JSON.stringify(p.quiet)} ${valuesRef(PAGE)} | quote }}`);
+      if (line[line.indexOf(token) + token.length] === 's') {
+        return line.replace(`${token}s`, `{{ ternary ${JSON.stringify(AlertSeverity.CRITICAL)} ${JSON.stringify(AlertSeverity.WARNING)} ${valuesRef(PAGE)} | quote }}`);
       }
       const indent = ' '.repeat(keyColumn(line));
       return [`${indent}{{- with ${valuesRef(LABELS)} }}`, `${indent}{{- toYaml . | nindent ${indent.length} }}`, `${indent}{{- end }}`].join('\n');

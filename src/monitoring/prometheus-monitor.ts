@@ -8,7 +8,7 @@ import { Instrumentation } from './instrumentation';
 import { MetricNames } from './metric-names';
 import { AvailabilityObjective, LatencyObjective, objectiveRules, RatioObjective } from './objectives';
 import { checkPromQL, rebuildChecked } from './promql';
-import { Routing, Rule } from './routing';
+import { pagingDependentPlaces, Rule } from './routing';
 import { presetAlerts } from './rules';
 import { resolveMetricNames, Signals, Target } from './signals';
 import { checkLabelKey, checkLabelValue, checkSeconds } from '../core/checks';
@@ -315,15 +315,16 @@ export class PrometheusMonitor extends Construct {
       },
     });
 
-    const groupsOf = (r: Routing): { name: string; rules: Rule[] }[] => {
-      const alerts = presetAlerts(this, props.alerts ?? {}, signals, runbookBase, r, props.alongsideKubernetesMixin ?? false);
-      const slos = objectiveRules(this, props, signals, instrumentation.buckets, target, runbookBase, r);
+    const groupsOf = (): { name: string; rules: Rule[] }[] => {
+      const alerts = presetAlerts(this, props.alerts ?? {}, signals, runbookBase, routing, props.alongsideKubernetesMixin ?? false);
+      const slos = objectiveRules(this, props, signals, instrumentation.buckets, target, runbookBase, routing);
       return [{ name: `${svc.name}.alerts`, rules: alerts }, ...(slos.length > 0 ? [{ name: `${svc.name}.slo`, rules: slos }] : [])];
     };
-    groupsOf(routing); // checked now: a mistake in an alert or an objective is an error where the monitoring is defined
-    // Built again (and not checked again: only the routing differs) when written and when exported.
-    const rebuild = (r: Routing) => rebuildChecked(() => groupsOf(r));
-    const groups = () => rebuild(routing);
+    // Checked now: a mistake in an alert or an objective is an error where the monitoring is defined. The build also
+    // tells which alerts' severity follows the routing, for a Helm chart's values.
+    const pagingPlaces = pagingDependentPlaces(groupsOf());
+    // Built again when written and when exported, and not checked again.
+    const groups = () => rebuildChecked(groupsOf);
     this.rules = new ApiObject(this, 'Rules', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
@@ -336,7 +337,7 @@ export class PrometheusMonitor extends Construct {
     const rules = this.rules;
     registerValuesSource(this, {
       group: valuesGroupOf(svc.name),
-      declare: (registry) => declareAlertingValues(registry, this, rules, rebuild, routing),
+      declare: (registry) => declareAlertingValues(registry, this, rules, pagingPlaces, routing),
     });
 
     if (props.dashboard ?? true) {

@@ -39,10 +39,13 @@ export function routed(rule: Rule, explicit: AlertSeverity | undefined, preset: 
 }
 
 /**
- * The severity of a built alert where alerts page and where they do not: one build tells both, so that a Helm chart
- * can switch between them with a value.
+ * Where the alerts whose severity follows the routing are in `groups` (a build of a monitor's rules): group and rule
+ * index, flattened (`[g0, r0, g1, r1, ...]`). The same for every build of one monitor, so one build tells it.
  */
-export function severities(rule: Rule): { paging?: string; quiet?: string } {
-  const severity = rule.labels?.severity;
-  return PAGING_DEPENDENT.has(rule) ? { paging: AlertSeverity.CRITICAL, quiet: AlertSeverity.WARNING } : { paging: severity, quiet: severity };
+export function pagingDependentPlaces(groups: { rules: Rule[] }[]): number[] {
+  const places: number[] = [];
+  groups.forEach((group, g) => group.rules.forEach((rule, i) => {
+    if (PAGING_DEPENDENT.has(rule)) places.push(g, i);
+  }));
+  return places;
 }
