@@ -92,9 +92,10 @@ export function dependencyOrder(scope: IConstruct): IConstruct[] {
   });
   // cdk8s adopts the constructs nothing depends on in the order of its vertex object's keys (their paths): keys that
   // look like array indices ('0', '42') come first, in numeric order; a construct path can be one.
-  const roots = all.map((_, i) => i).filter((i) => !depended[i]);
-  const asIndex = (i: number) => (/^(0|[1-9]\d{0,8})$/.test(all[i].node.path) ? Number(all[i].node.path) : undefined);
-  roots.sort((a, b) => (asIndex(a) ?? Infinity) - (asIndex(b) ?? Infinity) || 0);
+  const unordered = all.map((_, i) => i).filter((i) => !depended[i]);
+  const indexLike = unordered.filter((i) => /^(0|[1-9]\d{0,8})$/.test(all[i].node.path))
+    .sort((a, b) => Number(all[a].node.path) - Number(all[b].node.path));
+  const roots = indexLike.length === 0 ? unordered : [...indexLike, ...unordered.filter((i) => !indexLike.includes(i))];
   const order: IConstruct[] = [];
   const state = new Array<number>(all.length).fill(0); // 0 new, 1 on the path, 2 done
   const path: number[] = [];
