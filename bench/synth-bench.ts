@@ -286,9 +286,9 @@ if (json) {
           + `process ${(last.gantryProcessMs / last.helmMs).toFixed(2)} of helm template, ${last.gantryRssMiB.toFixed(0)} MiB)`);
       }
       if (monitoring && last.exportMs !== undefined && last.exportRssMiB !== undefined) {
-        const met = last.exportMs < 2000 && last.exportRssMiB < TARGET.rssMiB;
-        console.log(`Goal (exporting the chart of ${TARGET.services.toLocaleString('en-US')} monitored services in < 2000 ms, the process under `
-          + `${TARGET.rssMiB} MiB): ${met ? 'MET' : 'MISSED'} (${last.exportMs.toFixed(0)} ms, ${last.exportRssMiB.toFixed(0)} MiB)`);
+        // The export's goal is measured by export-bench.ts, in a process of its own; this is the export after synthesis.
+        console.log(`Export of the chart after synthesis, in the same ts-node process: ${last.exportMs.toFixed(0)} ms, process peak `
+          + `${last.exportRssMiB.toFixed(0)} MiB (the export's goal: bench/export-bench.ts)`);
       }
     }
   }
