@@ -5,29 +5,41 @@
 // text around the tokens is the plain manifest, so with default values `helm template` gives back the same objects.
 // No template library exists for this direction (JSON to Go template), so it is written here.
 
+/** Pointers parsed so far: every service's objects are templated at the same few pointers. */
+const PARSED = new Map<string, readonly string[]>();
+
 /** A parsed JSON pointer (RFC 6901). */
-function parsePointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new Error(`not a JSON pointer: ${pointer}`);
-  return pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+function parsePointer(pointer: string): readonly string[] {
+  let keys = PARSED.get(pointer);
+  if (keys === undefined) {
+    if (pointer !== '' && !pointer.startsWith('/')) throw new Error(`not a JSON pointer: ${pointer}`);
+    keys = pointer === '' ? [] : pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (PARSED.size < 10_000) PARSED.set(pointer, keys);
+  }
+  return keys;
 }
 
-/** The value at `pointer` in `json`, or undefined. */
-export function getAt(json: any, pointer: string): any {
+/** The value at the first `n` keys of `keys` in `json`, or undefined. */
+function valueAt(json: any, keys: readonly string[], n: number): any {
   let node = json;
-  for (const key of parsePointer(pointer)) {
+  for (let i = 0; i < n; i++) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = node[key];
+    node = node[keys[i]];
   }
   return node;
 }
 
+/** The value at `pointer` in `json`, or undefined. */
+export function getAt(json: any, pointer: string): any {
+  const keys = parsePointer(pointer);
+  return valueAt(json, keys, keys.length);
+}
+
 function parentOf(json: any, pointer: string): { parent: any; key: string } {
   const keys = parsePointer(pointer);
-  const key = keys.pop()!;
-  const parent = getAt(json, keys.length ? '/' + keys.map((k) => k.replace(/~/g, '~0').replace(/\//g, '~1')).join('/') : '');
+  const parent = keys.length === 0 ? undefined : valueAt(json, keys, keys.length - 1);
   if (parent === null || typeof parent !== 'object') throw new Error(`no object at the parent of ${pointer}`);
-  return { parent, key };
+  return { parent, key: keys[keys.length - 1] };
 }
 
 /** A reference to a value: `.Values.orders.replicas`, or `index` for keys that are not identifiers. */
