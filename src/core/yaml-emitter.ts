@@ -38,10 +38,10 @@ const DEPRECATED_BASE60 = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
 
 /** Strings up to this length have their style remembered: keys, names, label values, short expressions. */
 const REMEMBERED_LENGTH = 64;
+const REMEMBERED_MAX = 50_000;
 
 /** Printable ASCII and line feeds only (tab and DEL are not printable here, as in js-yaml). */
 const PRINTABLE_ASCII_LINES = /^[\x20-\x7e\n]*$/;
-const REMEMBERED_MAX = 50_000;
 
 /**
  * Writes documents as js-yaml would with `schema` and {@link DUMP_OPTIONS}.

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ValueRegistry } from './registry';
+import { allOf } from './template-hooks';
 import { toYaml } from '../core/yaml';
 
 // `helm test`: one pod asks the metrics endpoint of every service through its Service (every Go service serves
@@ -17,9 +18,8 @@ import { toYaml } from '../core/yaml';
 /** The template file of the tests, under templates/. */
 export const TESTS_FILE = 'tests/metrics';
 
-/** A Service the chart tests: its values group, name, pod selector and metrics port. */
+/** A Service the chart tests: its name, pod selector and metrics port. */
 export interface TestedService {
-  readonly group: string;
   readonly name: string;
   readonly selector: Record<string, string>;
   readonly port: number;
@@ -30,11 +30,11 @@ export interface TestedService {
 }
 
 /** The Service of `json` (a rendered object) to test, if it is one with a `metrics` port. */
-export function testedService(json: any, group: string): Omit<TestedService, 'conditions'> | undefined {
+export function testedService(json: any): Omit<TestedService, 'conditions'> | undefined {
   if (json.kind !== 'Service' || json.apiVersion !== 'v1') return undefined;
   const port = (json.spec?.ports ?? []).find((p: any) => p.name === 'metrics');
   if (port === undefined || json.spec?.selector === undefined) return undefined;
-  return { group, name: json.metadata.name, selector: json.spec.selector, port: port.port, targetPort: port.targetPort ?? port.port };
+  return { name: json.metadata.name, selector: json.spec.selector, port: port.port, targetPort: port.targetPort ?? port.port };
 }
 
 const HOOK = { 'helm.sh/hook': 'test', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' };
@@ -57,11 +57,6 @@ export function declareTestValues(registry: ValueRegistry, scope: IConstruct): v
 /** The script of the test pod: every URL it is given, each reported, failing if any failed. */
 export const TEST_SCRIPT = 'failed=0; for url in "$@"; do if wget -q -T 10 -O /dev/null "$url"; then echo "ok $url"; '
   + 'else echo "FAILED $url"; failed=1; fi; done; exit $failed';
-
-/** A template condition: the one expression, or `and` of them. */
-function allOf(conditions: string[]): string {
-  return conditions.length === 1 ? conditions[0] : `and ${conditions.map((c) => `(${c})`).join(' ')}`;
-}
 
 /** Whether any of `services` renders: `or` of their conditions. */
 function anyOf(services: TestedService[]): string {

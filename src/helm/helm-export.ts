@@ -8,7 +8,7 @@ import { chartReadme } from './chart-readme';
 import { declareTestValues, testedService, TestedService, TESTS_FILE, testsTemplate } from './chart-tests';
 import { registryOf, ValueDeclaration, ValueRegistry, valuesSourceOf } from './registry';
 import { addHelmLabels, appNamespace, capabilityCondition, chartLabel, HELPERS, namespaceHooks, namespaceInText } from './release';
-import { getAt, valuesRef } from './template-hooks';
+import { allOf, getAt, valuesRef } from './template-hooks';
 import { buildValuesSchema } from './values-schema';
 import { GantryError } from '../core/errors';
 import { BackgroundFileWriter } from '../core/file-writer';
@@ -106,7 +106,7 @@ export class HelmExport {
    * Renders the templates and values of the scope. With a `sink`, each object's text goes to it as it is rendered and
    * `files` holds no text (only the file names); without one, `files` holds every piece, for comparing environments.
    */
-  private render(sink?: (file: string, piece: string) => void): ChartRendering & { schema: any; namespace?: string } {
+  private render(sink?: (file: string, piece: string) => void): ChartRendering & { namespace?: string } {
     const root = this.scope.node.root;
     const { charts } = prepareApp(root);
     const inScope = charts.filter((c) => this.scope === root || c === this.scope || c.node.scopes.includes(this.scope));
@@ -146,7 +146,7 @@ export class HelmExport {
         const template = this.registry.templateOf(o);
         // A service's switch (`orders.enabled`) holds every object of its template file, its test too.
         const switched = this.registry.has([file, 'enabled']);
-        const tested = switched ? testedService(json, file) : undefined;
+        const tested = switched ? testedService(json) : undefined;
         // Helm's labels go into the JSON as text; the places that name the namespace become hooks to the release's.
         addHelmLabels(json, chartLabelValue);
         const hooks = [...template?.hooks ?? [], ...(namespace ? namespaceHooks(json, namespace) : [])];
@@ -170,8 +170,7 @@ export class HelmExport {
           defines += moved.define;
         }
         if (conditions.length > 0) {
-          const test = conditions.length === 1 ? conditions[0] : `and ${conditions.map((c) => `(${c})`).join(' ')}`;
-          text = `{{- if ${test} }}\n---\n${text}{{- end }}\n`;
+          text = `{{- if ${allOf(conditions)} }}\n---\n${text}{{- end }}\n`;
         } else {
           text = `---\n${text}`;
         }
@@ -196,7 +195,6 @@ export class HelmExport {
       files: new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b))),
       owners,
       values: buildValues(this.scope, declarations, defaults),
-      schema: buildValuesSchema(declarations),
       namespace,
       declarations,
     };
@@ -216,13 +214,14 @@ export class HelmExport {
     const writer = perEnvironment.length > 0 ? undefined : new BackgroundFileWriter();
     try {
       const sink = writer && ((file: string, piece: string) => writer.write(path.join(staging, 'templates', `${file}.yaml`), piece));
-      const { files, owners, values, schema, namespace, declarations } = this.render(sink);
+      const { files, owners, values, namespace, declarations } = this.render(sink);
       writer?.close();
       const chart = { files, owners, values, declarations };
       const valuesFiles = perEnvironment.map((env) => ({
         env, values: environmentValues(env, chart, new HelmExport(env, { ...this.options, environments: undefined }).render()),
       }));
-      this.writeChartFiles(staging, files, values, schema, namespace, valuesFiles);
+      // The schema of the chart written only: the environments' renderings give their values, not a schema.
+      this.writeChartFiles(staging, files, values, buildValuesSchema(declarations), namespace, valuesFiles);
       fs.rmSync(dir, { recursive: true, force: true });
       fs.mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
       fs.renameSync(staging, dir);

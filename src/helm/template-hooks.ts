@@ -49,6 +49,11 @@ export function valuesRef(path: string[]): string {
     : `(index .Values ${path.map((k) => JSON.stringify(k)).join(' ')})`;
 }
 
+/** A template condition that holds when all of `conditions` do: the one expression, or `and` of them. */
+export function allOf(conditions: string[]): string {
+  return conditions.length === 1 ? conditions[0] : `and ${conditions.map((c) => `(${c})`).join(' ')}`;
+}
+
 /**
  * One templated place in one object: where the token goes, and what replaces the line that holds it.
  */
